@@ -42,4 +42,9 @@ d = { 'settings': { 'branch': 'main',
                             'pal.assets.transcribe': ('assets.html#transcribe', 'pal/assets.py'),
                             'pal.assets.verify_manifest': ('assets.html#verify_manifest', 'pal/assets.py'),
                             'pal.assets.whisper_path': ('assets.html#whisper_path', 'pal/assets.py'),
-                            'pal.assets.write_manifest': ('assets.html#write_manifest', 'pal/assets.py')}}}
+                            'pal.assets.write_manifest': ('assets.html#write_manifest', 'pal/assets.py')},
+            'pal.cli': { 'pal.cli.answer_from_transcript': ('cli.html#answer_from_transcript', 'pal/cli.py'),
+                         'pal.cli.demo': ('cli.html#demo', 'pal/cli.py'),
+                         'pal.cli.main': ('cli.html#main', 'pal/cli.py'),
+                         'pal.cli.render_readme': ('cli.html#render_readme', 'pal/cli.py'),
+                         'pal.cli.sync_readme': ('cli.html#sync_readme', 'pal/cli.py')}}}
