@@ -1,5 +1,4 @@
 """Install `pal` from the nbdev 2 settings.ini (dependencies are pinned in requirements.txt)."""
-from pkg_resources import parse_version
 from configparser import ConfigParser
 import setuptools
 

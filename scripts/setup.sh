@@ -15,7 +15,7 @@ if [[ "$(cat .venv/.pal-stamp 2>/dev/null)" != "$stamp_now" ]]; then
   .venv/bin/pip install -q -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored: it is neither" || true
   .venv/bin/pip install -q --no-deps -r requirements-assets.txt -c constraints.txt 2>&1 | grep -v "is ignored: it is neither" || true
   .venv/bin/pip install -q --no-deps -e . 2>&1 | grep -v "is ignored: it is neither" || true
-  .venv/bin/python -c "import torch, torchaudio, transformers, peft, nbdev, torchcrepe, pal" \
+  (cd / && "$OLDPWD/.venv/bin/python" -c "import torch, torchaudio, transformers, peft, nbdev, torchcrepe, pal") \
     || { echo "[setup] the environment does not import; see the pip output above" >&2; exit 1; }
   echo "$stamp_now" > .venv/.pal-stamp
   echo "[setup] packages installed in $((SECONDS - t0))s"
