@@ -30,9 +30,10 @@ __all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER'
            'EncoderSpec', 'CorpusSettings', 'EvalSettings', 'RunConfig', 'run_key', 'make_run_config', 'tiny_llm',
            'tiny_whisper', 'build_llm', 'build_encoder', 'pal_config', 'lora_stage', 'build_model', 'saved_names',
            'CheckpointError', 'weights_meta', 'save_weights', 'load_weights', 'smoke_corpus', 'read_split',
-           'mini_corpus_dir', 'load_corpus', 'select_data', 'build_caches', 'candidate_labels', 'answer_logprobs',
-           'select_cache', 'cached_answer_logprobs', 'predict', 'score', 'runs_root', 'RunInterrupted', 'RunResult',
-           'systems', 'summary_table', 'verdict_table', 'load_run', 'run', 'main']
+           'mini_corpus_dir', 'corpus_recipe', 'check_recipe', 'load_corpus', 'select_data', 'build_caches',
+           'candidate_labels', 'answer_logprobs', 'select_cache', 'cached_answer_logprobs', 'predict', 'score',
+           'runs_root', 'RunInterrupted', 'RunResult', 'systems', 'summary_table', 'verdict_table', 'load_run', 'run',
+           'main']
 
 # %% ../nbs/10_pipeline.ipynb #553a7c07
 PIPELINE_VERSION = 'pal-pipeline-1'   # bump when a change alters what a run with the same config computes
@@ -400,6 +401,19 @@ def mini_corpus_dir(cc: CorpusSettings, out_dir=None) -> Path:
     if not (d/'train.jsonl').exists(): raise FileNotFoundError(f"{d}: pal.corpus.build_corpus wrote no train.jsonl")
     return d
 
+def corpus_recipe(cc: CorpusSettings, corpus_dir=None) -> str | None:
+    "The recipe hash (16 hex) of the mini corpus a run would read now, from its `corpus.json` (None: not built, or not the mini source)."
+    if cc.source != 'mini': return None
+    p = (Path(corpus_dir) if corpus_dir else pal_home()/'data'/'corpus')/'corpus.json'
+    return json.loads(p.read_text()).get('recipe_hash', '')[:16] if p.exists() else None
+
+def check_recipe(d: Path, timings: dict, current: str | None) -> None:
+    "A run folder trained on another corpus than the current one cannot be reused or resumed: raise, naming both recipes."
+    old = (timings.get('corpus') or {}).get('recipe')
+    if old and current and old != current:
+        raise RuntimeError(f"{d}: this run was trained on corpus recipe {old}, but the corpus is now recipe {current}; "
+                           "its results do not describe the current data: rerun with force=True (--force) or remove the folder")
+
 def load_corpus(cc: CorpusSettings, work: Path, corpus_dir=None) -> dict[str, list[dict]]:
     "{split: records} with absolute audio paths; `corpus_dir` overrides where the smoke / mini corpus lives."
     if cc.source == 'smoke': d = smoke_corpus(Path(corpus_dir) if corpus_dir else Path(work)/'smoke-corpus', cc.n_per_task, cc.seed)
@@ -693,7 +707,8 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
     root = Path(root) if root is not None else runs_root()
     cache_root = Path(cache_root) if cache_root is not None else cache_dir()/'features'
     key = run_key(cfg); d = root/key
-    if (d/'DONE').exists() and not force: return load_run(d)
+    if (d/'DONE').exists() and not force:
+        r = load_run(d); check_recipe(d, r.timings, corpus_recipe(cfg.corpus, corpus_dir)); return r
     state = PartialState(); main = state.is_main_process
     if force and main: shutil.rmtree(d, ignore_errors=True)
     state.wait_for_everyone()
@@ -711,6 +726,7 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
         if main: _write_json(d/'status.json', status); _write_json(d/'timings.json', tm)
     # data, features, model
     t = T(); corpus = load_corpus(cfg.corpus, cache_root.parent/'corpora', corpus_dir)
+    check_recipe(d, tm, corpus.get('recipe'))
     train_recs, test_recs = select_data(cfg, corpus); tm['corpus_s'] = round(T() - t, 2)
     tm['corpus'] = {k: len(v) for k, v in corpus.items() if k != 'recipe'} | dict(recipe=corpus.get('recipe'))
     t = T(); llm, tok = build_llm(cfg); encoders = {s.slot: build_encoder(s) for s in cfg.encoders}; tm['load_s'] = round(T() - t, 2)
