@@ -13,7 +13,8 @@ import torch
 from .assets import (asterisk_prompts, load_llm, load_whisper, pal_home, prepare_assets, transcribe, AssetError)
 
 # %% auto #0
-__all__ = ['DEMO_CLIP', 'DEMO_QUESTION', 'answer_from_transcript', 'demo', 'render_readme', 'sync_readme', 'main']
+__all__ = ['DEMO_CLIP', 'DEMO_QUESTION', 'RESULTS_MARKER', 'answer_from_transcript', 'demo', 'results_records', 'headline_table',
+           'results_markdown', 'render_readme', 'sync_readme', 'main']
 
 # %% ../nbs/09_cli.ipynb #313744cf
 DEMO_CLIP, DEMO_QUESTION = 'agent-pass', 'Which key must the caller press after the password?'
@@ -42,6 +43,76 @@ def demo(audio: str|None = None, question: str|None = None, whisper: str = 'tiny
                 pipeline=f'cascade: whisper-{whisper} ASR -> smollm2-135m-instruct (not PAL; see the training notebook)',
                 seconds=round(time.time() - t0, 1))
 
+# %% ../nbs/09_cli.ipynb #a3b3cfe7
+RESULTS_MARKER = '<!-- pal:results -->'
+
+def _md_title(p: Path) -> str:
+    "The first `# ` heading of a Markdown file ('' when it has none)."
+    return next((l[2:].strip() for l in p.read_text(encoding='utf-8').splitlines() if l.startswith('# ')), '')
+
+def results_records(results: Path) -> list[dict]:
+    "One dict per experiment record `results/<stem>.json` (a JSON object with an `experiment` key), committed ones first."
+    out = []
+    for j in sorted(Path(results).glob('*.json')):
+        try: rec = json.loads(j.read_text(encoding='utf-8'))
+        except json.JSONDecodeError as e: raise ValueError(f"{j}: not valid JSON ({e})") from e
+        if not isinstance(rec, dict) or 'experiment' not in rec: continue
+        files = list(rec.get('files') or [])
+        missing = [f for f in files if not (j.parent/f).is_file()]
+        if missing: raise ValueError(f"{j} lists files that are not in {j.parent}: {', '.join(missing)}")
+        md = j.with_suffix('.md')
+        reports = [f for f in files if f.endswith('.md')] or ([md.name] if md.exists() else [])
+        out.append(dict(experiment=str(rec['experiment']), preset=rec.get('preset'), stem=j.stem, json=j.name,
+                        title=_md_title(j.parent/reports[0]) if reports else '', reports=reports,
+                        figures=[f for f in files if f.endswith('.png')], wall_s=rec.get('wall_s'),
+                        committed=j.stem == rec['experiment']))
+    return sorted(out, key=lambda r: (r['experiment'], not r['committed'], r['stem']))
+
+def headline_table(md: str, max_rows: int = 20) -> tuple[str, str]:
+    "(heading, table) of the first `## ` section of a report that holds a Markdown table; ('', '') when none."
+    head, block = '', []
+    for l in md.splitlines() + ['']:
+        if l.startswith('## ') and not block: head = l[3:].strip()
+        elif l.lstrip().startswith('|') and head: block.append(l)
+        elif block: break
+    if len(block) < 3 or not re.match(r'^\s*\|[\s:|-]+\|\s*$', block[1]): return '', ''
+    rows = block[2:]
+    if len(rows) > max_rows: block = block[:2] + rows[:max_rows]
+    return head, '\n'.join(block) + (f"\n\n({max_rows} of {len(rows)} rows)" if len(rows) > max_rows else '')
+
+def _relink(md: str, base: str) -> str:
+    "Prefix the relative link and image targets of `md` with `base`."
+    return re.sub(r'(\]\()(?![a-z][a-z0-9+.-]*:|#|/)', lambda m: m.group(1) + base, md, flags=re.I)
+
+def results_markdown(root: Path, prefix: str = '', report_links: bool = True, level: int = 3) -> str:
+    """The generated results section: `results/summary.md`, an index of the experiment records and each committed
+    record's headline table. Paths start with `prefix` (from the page to the repository root); `report_links=False`
+    leaves out links to the `.md` reports (the docs site shows them on the experiment pages instead)."""
+    root = Path(root); res = root/'results'; parts = []; h = '#' * level
+    summary = res/'summary.md'
+    if summary.exists():
+        text = re.sub(r'^(#+) ', lambda m: '#' * min(6, len(m.group(1)) + level - 1) + ' ', summary.read_text(encoding='utf-8').strip(), flags=re.M)
+        parts.append(_relink(text, f'{prefix}results/'))
+    recs = results_records(res)
+    if not recs: return '\n\n'.join(parts + ['*No experiment has written results yet* (`results/` holds no experiment record).'])
+    rows = ['| experiment | preset | what | figures | wall time |', '|---|---|---|---|---|']
+    for r in recs:
+        nb = root/'nbs'/f"exp_{r['experiment']}.ipynb"
+        exp = f"[`exp_{r['experiment']}`]({prefix}nbs/{nb.name})" if nb.exists() else f"`{r['experiment']}`"
+        what = r['title'] or r['stem']
+        if report_links and r['reports']: what = f"[{what}]({prefix}results/{r['reports'][0]})"
+        figs = ', '.join(f'[{f}]({prefix}results/{f})' for f in r['figures']) or '-'
+        wall = f"{r['wall_s']:.0f} s" if isinstance(r['wall_s'], (int, float)) else '-'
+        rows.append(f"| {exp} | {r['preset'] or '-'} | {what.replace('|', '/')} | {figs} | {wall} |")
+    parts.append('\n'.join(rows))
+    for r in recs:
+        if not (r['committed'] and r['reports']): continue
+        head, table = headline_table((res/r['reports'][0]).read_text(encoding='utf-8'))
+        if not table: continue
+        src = f"[`results/{r['reports'][0]}`]({prefix}results/{r['reports'][0]})" if report_links else f"`results/{r['reports'][0]}`"
+        parts.append(f"{h} {r['title'] or r['stem']}\n\n{head} (from {src}):\n\n{table}")
+    return '\n\n'.join(parts)
+
 # %% ../nbs/09_cli.ipynb #4bff6b63
 def render_readme(nb_path) -> str:
     "Markdown for README.md from the index notebook."
@@ -49,7 +120,9 @@ def render_readme(nb_path) -> str:
     for c in nb.cells:
         src = c.source.strip()
         if not src or src.startswith('#| hide') or src.startswith('#|hide'): continue
-        if c.cell_type == 'markdown': parts.append(src)
+        if c.cell_type == 'markdown':
+            if RESULTS_MARKER in src: src = src.replace(RESULTS_MARKER, results_markdown(Path(nb_path).resolve().parents[1]))
+            parts.append(src)
         elif c.cell_type == 'code':
             code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|'))
             parts.append(f"```python\n{code}\n```")
