@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_cli.ipynb #22a71cca
 from __future__ import annotations
-import argparse, json, sys, time, re
+import argparse, json, os, sys, time, re
 from pathlib import Path
 
 import nbformat
@@ -13,8 +13,9 @@ import torch
 from .assets import (asterisk_prompts, load_llm, load_whisper, pal_home, prepare_assets, transcribe, AssetError)
 
 # %% auto #0
-__all__ = ['DEMO_CLIP', 'DEMO_QUESTION', 'RESULTS_MARKER', 'answer_from_transcript', 'demo', 'results_records', 'headline_table',
-           'results_markdown', 'render_readme', 'sync_readme', 'main']
+__all__ = ['DEMO_CLIP', 'DEMO_QUESTION', 'RESULTS_MARKER', 'EXPERIMENTS_MARKER', 'answer_from_transcript', 'demo',
+           'results_records', 'headline_table', 'results_markdown', 'experiments_markdown', 'rebase_links',
+           'render_readme', 'sync_readme', 'main']
 
 # %% ../nbs/09_cli.ipynb #313744cf
 DEMO_CLIP, DEMO_QUESTION = 'agent-pass', 'Which key must the caller press after the password?'
@@ -113,15 +114,48 @@ def results_markdown(root: Path, prefix: str = '', report_links: bool = True, le
         parts.append(f"{h} {r['title'] or r['stem']}\n\n{head} (from {src}):\n\n{table}")
     return '\n\n'.join(parts)
 
+# %% ../nbs/09_cli.ipynb #d685c696
+EXPERIMENTS_MARKER = '<!-- pal:experiments -->'
+
+def experiments_markdown(root: Path, prefix: str = '') -> str:
+    "A table of the experiment notebooks `nbs/exp_*.ipynb`: title, summary and the papermill command (paths start with `prefix`)."
+    rows = ['| notebook | what | run it (`mini`) |', '|---|---|---|']
+    for f in sorted((Path(root)/'nbs').glob('exp_*.ipynb')):
+        nb = nbformat.read(str(f), as_version=4)
+        md = next((c.source for c in nb.cells if c.cell_type == 'markdown' and c.source.lstrip().startswith('# ')), '')
+        title = next((l[2:].strip() for l in md.splitlines() if l.startswith('# ')), f.stem)
+        summary = ' '.join(l.lstrip('> ').strip() for l in md.splitlines() if l.startswith('>'))
+        what = f"**{title}**" + (f" {summary}" if summary else '')
+        rows.append(f"| [`{f.stem}`]({prefix}nbs/{f.name}) | {what.replace('|', '/')} | `papermill nbs/{f.name} out.ipynb -p preset mini` |")
+    return '\n'.join(rows) if len(rows) > 2 else '*No experiment notebook yet* (`nbs/exp_*.ipynb`).'
+
+def rebase_links(md: str, src: Path, dst: Path) -> str:
+    "Rewrite the relative link and image targets of `md`, written from folder `src`, to work from folder `dst` (code is left alone)."
+    def rep(m):
+        if m.group('code'): return m.group(0)
+        url = m.group('url')
+        if re.match(r'^([a-z][a-z0-9+.-]*:|#|/)', url, re.I): return m.group(0)
+        path, hash_, frag = url.partition('#')
+        return m.group('pre') + os.path.relpath(os.path.normpath(Path(src)/path), Path(dst)).replace(os.sep, '/') + hash_ + frag + m.group('post')
+    pat = re.compile(r'(?P<code>`[^`\n]*`)|(?P<pre>\]\()(?P<url>[^)\s]+)(?P<post>\s*(?:"[^"]*")?\))')
+    out, fence = [], False
+    for line in md.split('\n'):
+        if line.lstrip().startswith(('```', '~~~')): fence = not fence; out.append(line)
+        else: out.append(line if fence else pat.sub(rep, line))
+    return '\n'.join(out)
+
 # %% ../nbs/09_cli.ipynb #4bff6b63
 def render_readme(nb_path) -> str:
     "Markdown for README.md from the index notebook."
     nb, parts = nbformat.read(str(nb_path), as_version=4), []
+    nb_dir = Path(nb_path).resolve().parent; root = nb_dir.parent
     for c in nb.cells:
         src = c.source.strip()
         if not src or src.startswith('#| hide') or src.startswith('#|hide'): continue
         if c.cell_type == 'markdown':
-            if RESULTS_MARKER in src: src = src.replace(RESULTS_MARKER, results_markdown(Path(nb_path).resolve().parents[1]))
+            src = rebase_links(src, nb_dir, root)   # links are written from nbs/, README.md lives in the root
+            if RESULTS_MARKER in src: src = src.replace(RESULTS_MARKER, results_markdown(root))
+            if EXPERIMENTS_MARKER in src: src = src.replace(EXPERIMENTS_MARKER, experiments_markdown(root))
             parts.append(src)
         elif c.cell_type == 'code':
             code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|'))
