@@ -348,6 +348,12 @@ class Assets:
         return f'{self.dir.name}/{name}'
 
 
+def _report_owner(name: str) -> str | None:
+    "The experiment whose record in results/ lists the report `name` (pal.cli.results_records), or None."
+    from pal.cli import results_records
+    return next((r['experiment'] for r in results_records(ROOT/'results') if name in r['reports']), None)
+
+
 def rewrite_links(md: str, nb_path: Path, nbs_dir: Path, page_dir: Path, page_of_nb: dict, assets: Assets,
                   attachments: dict) -> str:
     """Links between notebooks point at their pages; links and images that point at files of the repository outside
@@ -361,6 +367,11 @@ def rewrite_links(md: str, nb_path: Path, nbs_dir: Path, page_dir: Path, page_of
         if p.suffix == '.ipynb' and p in page_of_nb:
             rel = os.path.relpath(SRC/page_of_nb[p], page_dir).replace(os.sep, '/')
             return rel + (f'#{frag}' if frag else '')
+        if p.suffix == '.md' and p.parent == ROOT/'results' and p.is_file():   # a report: shown on its experiment's page
+            exp = _report_owner(p.name)
+            nbp = (nbs_dir/f'exp_{exp}.ipynb').resolve() if exp else None
+            if nbp in page_of_nb: return os.path.relpath(SRC/page_of_nb[nbp], page_dir).replace(os.sep, '/') + '#committed-results'
+            return None   # left as written: the strict build reports it
         if p.is_file() and ROOT in p.parents and not str(p).startswith(str(SRC)):
             dst = SRC/'_repo'/p.relative_to(ROOT)
             dst.parent.mkdir(parents=True, exist_ok=True)
@@ -449,6 +460,38 @@ def render_outputs(outputs: list, d: dict, assets: Assets, cell_no: int, allow_e
     return parts
 
 
+def committed_results(nb_src: Path, nbs_dir: Path, page: Path, page_of_nb: dict, assets: 'Assets') -> str:
+    """The "Committed results" section of an experiment page `nbs/exp_<name>.ipynb`: every record
+    `results/<stem>.json` whose `experiment` is `<name>` (pal.cli.results_records), with its Markdown report(s)
+    inline (figures included) and any figure the record lists that no report shows. Notebooks are committed without
+    outputs, so this is what shows the committed numbers and figures whether or not the docs build executed them."""
+    from pal.cli import results_records
+    name, res = nb_src.stem[len('exp_'):], ROOT/'results'
+    recs = [r for r in results_records(res) if r['experiment'] == name]
+    out = ['## Committed results']
+    if not recs:
+        out.append(f'No committed results yet: `results/` holds no record (`<stem>.json`) with `"experiment": "{name}"`.')
+        return '\n\n'.join(out)
+    out.append(f'What this notebook wrote into `results/` in its committed runs ({len(recs)} record'
+               f'{"s" if len(recs) > 1 else ""}; each `.json` there holds the configuration, versions, machine and wall '
+               'time). These files, not the outputs of the docs build, are the reported results.')
+    for r in recs:
+        shown = set()
+        out.append(f"### {r['title'] or r['stem']}\n\nPreset `{r['preset']}`, record `results/{r['json']}`"
+                   + (f", reports {', '.join(f'`results/{x}`' for x in r['reports'])}." if r['reports'] else '.'))
+        for k, rep in enumerate(r['reports']):
+            md = (res/rep).read_text(encoding='utf-8').strip()
+            if k == 0: md = re.sub(r'\A# .*\n?', '', md)   # its title is the heading above
+            md = outside_fences(md, lambda b: re.sub(r'^(#{1,4}) ', lambda m: '#' * (len(m.group(1)) + 2) + ' ', b, flags=re.M))
+            shown |= {Path(u).name for u in re.findall(r'!\[[^\]]*\]\(([^)\s]+)', md)}
+            out.append(normalise_blocks(rewrite_links(md, res/rep, nbs_dir, page.parent, page_of_nb, assets, {})))
+        for f in r['figures']:
+            if f not in shown:
+                out.append(rewrite_links(f'![{f}]({f})', res/f, nbs_dir, page.parent, page_of_nb, assets, {}))
+    return '\n\n'.join(p.strip('\n') for p in out)
+
+
+
 def notebook_page(nb_file: Path, nb_src: Path, nbs_dir: Path, page_rel: str, page_of_nb: dict, targets: dict,
                   page_links: dict, mod_of_nb: dict, allow_errors: bool, failed: str = '') -> str:
     "One notebook as a Markdown page. `nb_file` is what is read (maybe an executed copy), `nb_src` the notebook."
@@ -465,6 +508,11 @@ def notebook_page(nb_file: Path, nb_src: Path, nbs_dir: Path, page_rel: str, pag
                 mime = next(iter(bundle))
                 raw = base64.b64decode(_data(bundle[mime])) if not mime.endswith('svg+xml') else _data(bundle[mime]).encode()
                 attach[key] = assets.add(raw, mime.split('/')[1].replace('svg+xml', 'svg').replace('jpeg', 'jpg'), 'attachment')
+            if '<!-- pal:' in text:   # the home page's generated sections (results/, experiment list), as in README.md
+                from pal.cli import RESULTS_MARKER, EXPERIMENTS_MARKER, results_markdown, experiments_markdown
+                up = os.path.relpath(ROOT, nb_src.parent).replace(os.sep, '/') + '/'
+                if RESULTS_MARKER in text: text = text.replace(RESULTS_MARKER, results_markdown(ROOT, prefix=up, report_links=False))
+                if EXPERIMENTS_MARKER in text: text = text.replace(EXPERIMENTS_MARKER, experiments_markdown(ROOT, prefix=up))
             md = rewrite_links(text, nb_src, nbs_dir, page.parent, page_of_nb, assets, attach)
             md = link_names(normalise_blocks(md), targets, page_links, page.parent)
             if re.search(r'^# ', md, re.M): has_h1 = True
@@ -491,6 +539,7 @@ def notebook_page(nb_file: Path, nb_src: Path, nbs_dir: Path, page_rel: str, pag
                 for part in render_outputs(cell.get('outputs') or [], d, assets, i, allow_errors):
                     out.append(part)
     if not has_h1: out.insert(0, f'# {nb_src.stem}')
+    if nb_src.name.startswith('exp_'): out.append(committed_results(nb_src, nbs_dir, page, page_of_nb, assets))
     if failed:
         h1 = next((i for i, p in enumerate(out) if re.search(r'^# ', p, re.M)), 0)
         why = '\n'.join('    ' + l for l in fenced(failed, 'text').split('\n'))

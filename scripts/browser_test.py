@@ -4,7 +4,8 @@ downloaded). Run by scripts/docs_test.sh after the site is built.
   site: serve _docs/ on localhost, open every page, check every link (HTTP 200 for each target on the site, the
         anchor exists on the target page), every <img> (loaded, naturalWidth > 0), no request leaves localhost, no
         script error; every notebook has a page and every exported function and class of pal has an entry on its API
-        page; screenshots of the home page and a notebook page in _docs/screenshots/. A self-check first proves the
+        page; every experiment page shows the figures of its committed results/ records; screenshots of the home page,
+        a notebook page and an experiment page (top, and its committed results) in _docs/screenshots/. A self-check first proves the
         checker catches a broken link, a missing anchor, a broken image and an outside request on a throwaway page.
   lab:  start JupyterLab through scripts/lab.sh (headless, free port, no token), open nbs/00_assets.ipynb, check its
         cells render and the kernel shown is the project's `pal` kernel, screenshot it, shut it down, and check the
@@ -220,6 +221,13 @@ def exported(lib: Path) -> dict[str, list[str]]:
     return out
 
 
+def committed_records(experiment: str) -> list[dict]:
+    "The experiment records in results/ for `experiment` (pal.cli.results_records: what the page must show)."
+    sys.path.insert(0, str(ROOT))
+    from pal.cli import results_records
+    return [r for r in results_records(ROOT/'results') if r['experiment'] == experiment]
+
+
 def run_site(args, rep: Report):
     from playwright.sync_api import sync_playwright
     site = (ROOT/args.site).resolve()
@@ -262,13 +270,38 @@ def run_site(args, rep: Report):
                 rep.check('search finds "whisper"', [f'search did not answer: {e}'])
             # screenshots: the home page, and a notebook page (the first with a figure, else the first)
             pg.goto(base + 'index.html', wait_until='networkidle'); pg.screenshot(path=str(shots/'home.png'))
-            with_fig = [q for q in nb_pages if q != 'index.html' and 'nb-figure' in (site/q).read_text(encoding='utf-8')]
+            with_fig = [q for q in nb_pages if q != 'index.html' and (site/q).exists() and 'nb-figure' in (site/q).read_text(encoding='utf-8')]
             nbp = (with_fig or [q for q in nb_pages if q != 'index.html'] or ['index.html'])[0]
             pg.goto(base + nbp, wait_until='networkidle'); pg.screenshot(path=str(shots/'notebook.png'))
             made = ['home.png', 'notebook.png']
             if with_fig:
                 pg.locator('.nb-figure').first.scroll_into_view_if_needed(); pg.wait_for_timeout(300)
                 pg.screenshot(path=str(shots/'notebook-figure.png')); made.append('notebook-figure.png')
+            # experiment pages: each shows the committed results of its notebook (results/<stem>.json records whose
+            # `experiment` is its name) with their figures loaded; screenshots of the first one, top and results
+            exp_pages = [q for q in nb_pages if Path(q).name.startswith('exp_') and q in pages]
+            probs = []
+            for q in exp_pages:
+                recs = committed_records(Path(q).stem[len('exp_'):])
+                pg.goto(base + q, wait_until='networkidle')
+                if not pg.locator('#committed-results').count(): probs.append(f'{q}: no "Committed results" section'); continue
+                imgs = pg.evaluate('''() => { const h = document.getElementById('committed-results'); const out = [];
+                    for (const img of document.querySelectorAll('article img'))
+                      if (h.compareDocumentPosition(img) & Node.DOCUMENT_POSITION_FOLLOWING) out.push([img.getAttribute('src'), img.complete && img.naturalWidth > 0]);
+                    return out; }''')
+                want = sorted({f for r in recs for f in r['figures']})
+                shown = {Path(src).name for src, ok in imgs if ok}
+                probs += [f'{q}: figure results/{f} is not shown under "Committed results"' for f in want if f not in shown]
+            rep.check(f'every experiment page shows its committed results/ figures ({len(exp_pages)} pages)', probs)
+            if exp_pages:
+                q = exp_pages[-1] if 'exp_efficiency.html' not in exp_pages else 'exp_efficiency.html'
+                pg.goto(base + q, wait_until='networkidle'); pg.screenshot(path=str(shots/'experiment.png'))
+                made.append('experiment.png')
+                if pg.locator('#committed-results').count():
+                    pg.locator('#committed-results').scroll_into_view_if_needed()
+                    pg.evaluate("document.getElementById('committed-results').scrollIntoView({block: 'start'}); window.scrollBy(0, -64)")
+                    pg.wait_for_timeout(300)   # (64 px: the height of the fixed header)
+                    pg.screenshot(path=str(shots/'experiment-results.png')); made.append('experiment-results.png')
             pg.close()
             bad = [f'{m} is empty' for m in made if not (shots/m).exists() or (shots/m).stat().st_size < 1000]
             rep.check(f'screenshots in {shots.relative_to(ROOT)}: {", ".join(made)} (notebook page: {nbp})', bad)

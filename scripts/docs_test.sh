@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Test the docs as a person sees them: unit-test the notebook converter, build the site (scripts/docs.sh), then in
 # headless Chromium open every page, check every internal link (HTTP 200, anchor present) and every image, take
-# screenshots into _docs/screenshots/, prove with a throwaway page that a broken link is caught, and open
-# nbs/00_assets.ipynb in JupyterLab (scripts/lab.sh) with the project's kernel. Installs Debian's chromium when it
-# is missing (needs root).
+# screenshots into _docs/screenshots/, prove with a throwaway page that a broken link is caught, open
+# nbs/00_assets.ipynb in JupyterLab (scripts/lab.sh) with the project's kernel, and check nbdev's own Quarto
+# configuration as far as it goes without Quarto (docs/check_quarto.py). Installs Debian's chromium when it is
+# missing (apt-get; CI and these machines run as root).
 #   bash scripts/docs_test.sh                       build (executing stale notebooks) + all checks
 #   PAL_DOCS_EXECUTE=0 bash scripts/docs_test.sh    build without executing notebooks (fast)
 #   bash scripts/docs_test.sh site                  only the site checks (or: lab)
@@ -35,6 +36,9 @@ log=$(mktemp)
 if bash scripts/docs.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "[docs-test] FAIL site build"; fi
 t1=$SECONDS
 .venv/bin/python docs/test_pal_docs.py 2>&1 | tee "$log"; count "$log"
+if [[ $# -eq 0 ]]; then   # nbdev's own Quarto path, as far as it goes without Quarto
+  .venv/bin/python -W ignore::UserWarning docs/check_quarto.py 2>&1 | tee "$log"; count "$log"
+fi
 if [[ -f _docs/index.html ]]; then
   .venv/bin/python scripts/browser_test.py "$@" 2>&1 | tee "$log"; count "$log"
 else
