@@ -550,6 +550,16 @@ def notebook_page(nb_file: Path, nb_src: Path, nbs_dir: Path, page_rel: str, pag
 
 # ----------------------------------------------------------------------------------------------------------------
 
+def copy_mathjax(dst: Path) -> None:
+    """MathJax 2.7 (the files of the `jupyter-server-mathjax` package, requirements-docs.txt) into the site, so math
+    is typeset without a CDN. The package ships the HTML-CSS output (its jax is in the combined configuration
+    TeX-AMS-MML_HTMLorMML-full.js) with STIX-Web fonts; its SVG fonts without the SVG jax are left out."""
+    import jupyter_server_mathjax
+    src = Path(jupyter_server_mathjax.__file__).parent/'static'
+    if not (src/'MathJax.js').exists(): raise SystemExit(f"[docs] {src}/MathJax.js is missing: reinstall jupyter-server-mathjax")
+    shutil.copytree(src, dst, ignore=lambda d, names: [n for n in names if Path(d).name == 'output' and n == 'SVG'])
+
+
 def prepare(args) -> int:
     t0 = time.time()
     nbs_dir, lib, _ = settings()
@@ -583,6 +593,7 @@ def prepare(args) -> int:
     for mod, info in mods.items():
         (SRC/'reference'/f'{mod}.md').write_text(api_page(mod, info, {k: v for k, v in page_of_nb.items()}), encoding='utf-8')
     if STATIC.is_dir(): shutil.copytree(STATIC, SRC/'static')
+    copy_mathjax(SRC/'static'/'mathjax')
     # what the browser test checks against: every notebook's page and every exported name's API anchor
     manifest = dict(notebooks=[dict(notebook=str(nb.relative_to(ROOT)), page=page_of_nb[nb.resolve()],
                                     executed=str(render[nb]).startswith(str(EXECUTED)), failed=failed.get(nb))

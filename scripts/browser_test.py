@@ -221,6 +221,17 @@ def exported(lib: Path) -> dict[str, list[str]]:
     return out
 
 
+def wait_math(pg, timeout_ms: int = 20000) -> tuple[int, int]:
+    "Wait until MathJax has typeset the page's formulas; (formulas, typeset ones)."
+    js_n = "document.querySelectorAll('.arithmatex').length"
+    js_done = "[...document.querySelectorAll('.arithmatex')].filter(e => e.querySelector('.MathJax, .MathJax_Display')).length"
+    n = pg.evaluate(js_n)
+    if not n: return 0, 0
+    try: pg.wait_for_function(f"() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && ({js_done}) === ({js_n})", timeout=timeout_ms)
+    except Exception: pass
+    return n, pg.evaluate(js_done)
+
+
 def committed_records(experiment: str) -> list[dict]:
     "The experiment records in results/ for `experiment` (pal.cli.results_records: what the page must show)."
     sys.path.insert(0, str(ROOT))
@@ -263,11 +274,19 @@ def run_site(args, rep: Report):
             try:
                 pg.locator('input.md-search__input').first.click(force=True)
                 pg.locator('input.md-search__input').first.fill('whisper')
-                pg.wait_for_selector('.md-search-result__item', timeout=15000)
+                pg.wait_for_selector('.md-search-result__item', timeout=60000)   # the index is built in a worker: slow on a loaded machine
                 hits = pg.locator('.md-search-result__item').count()
                 rep.check('search finds "whisper"', [] if hits else ['no search results'], f'{hits} results listed')
             except Exception as e:
                 rep.check('search finds "whisper"', [f'search did not answer: {e}'])
+            # math: pymdownx.arithmatex marks it, the site's own MathJax (static/mathjax) typesets it
+            math_pages = [q for q in pages if 'class="arithmatex"' in (site/q).read_text(encoding='utf-8')]
+            if math_pages:
+                q = 'exp_efficiency.html' if 'exp_efficiency.html' in math_pages else math_pages[0]
+                pg.goto(base + q, wait_until='networkidle')
+                n, done = wait_math(pg)
+                rep.check(f'math is typeset by the site\'s own MathJax ({len(math_pages)} pages with math; {q})',
+                          [] if n and done == n else [f'{q}: {done} of {n} formulas typeset'], f'{done} formulas')
             # screenshots: the home page, and a notebook page (the first with a figure, else the first)
             pg.goto(base + 'index.html', wait_until='networkidle'); pg.screenshot(path=str(shots/'home.png'))
             with_fig = [q for q in nb_pages if q != 'index.html' and (site/q).exists() and 'nb-figure' in (site/q).read_text(encoding='utf-8')]
@@ -295,7 +314,7 @@ def run_site(args, rep: Report):
             rep.check(f'every experiment page shows its committed results/ figures ({len(exp_pages)} pages)', probs)
             if exp_pages:
                 q = exp_pages[-1] if 'exp_efficiency.html' not in exp_pages else 'exp_efficiency.html'
-                pg.goto(base + q, wait_until='networkidle'); pg.screenshot(path=str(shots/'experiment.png'))
+                pg.goto(base + q, wait_until='networkidle'); wait_math(pg); pg.screenshot(path=str(shots/'experiment.png'))
                 made.append('experiment.png')
                 if pg.locator('#committed-results').count():
                     pg.locator('#committed-results').scroll_into_view_if_needed()

@@ -21,7 +21,7 @@ stamp=$(cat requirements-docs.txt constraints.txt | sha256sum | cut -c1-16)
 if [[ "$(cat .venv/.pal-docs-stamp 2>/dev/null)" != "$stamp" ]]; then
   echo "[docs] installing the pinned docs tools (requirements-docs.txt)"
   .venv/bin/pip install -q -r requirements-docs.txt -c constraints.txt 2>&1 | grep -v "is ignored: it is neither" || true
-  .venv/bin/python -c "import mkdocs, material, mkdocstrings_handlers.python, playwright" \
+  .venv/bin/python -c "import mkdocs, material, mkdocstrings_handlers.python, playwright, jupyter_server_mathjax" \
     || { echo "[docs] the docs tools did not install; see the pip output above" >&2; exit 1; }
   echo "$stamp" > .venv/.pal-docs-stamp
 fi
