@@ -272,10 +272,16 @@ def run_site(args, rep: Report):
             pg = ctx.new_page()
             pg.goto(base + 'index.html', wait_until='networkidle')
             try:
-                pg.locator('input.md-search__input').first.click(force=True)
-                pg.locator('input.md-search__input').first.fill('whisper')
-                pg.wait_for_selector('.md-search-result__item', timeout=60000)   # the index is built in a worker: slow on a loaded machine
-                hits = pg.locator('.md-search-result__item').count()
+                box = pg.locator('input.md-search__input').first
+                box.click(force=True)
+                # the index is built in a web worker; a query typed before it is ready is dropped ("Type to start
+                # searching"), so type it again until results appear (at most 60 s: slow on a loaded machine)
+                hits, t_end = 0, time.time() + 60
+                while not hits and time.time() < t_end:
+                    box.fill(''); box.type('whisper', delay=20)
+                    try: pg.wait_for_selector('.md-search-result__item', timeout=5000)
+                    except Exception: pass
+                    hits = pg.locator('.md-search-result__item').count()
                 rep.check('search finds "whisper"', [] if hits else ['no search results'], f'{hits} results listed')
             except Exception as e:
                 rep.check('search finds "whisper"', [f'search did not answer: {e}'])
