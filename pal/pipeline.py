@@ -401,11 +401,16 @@ def mini_corpus_dir(cc: CorpusSettings, out_dir=None) -> Path:
     if not (d/'train.jsonl').exists(): raise FileNotFoundError(f"{d}: pal.corpus.build_corpus wrote no train.jsonl")
     return d
 
+def _recipe_hash(d: Path) -> str | None:
+    "16-hex recipe hash of the corpus folder `d`: pal.corpus's `corpus.json`, else the SHA-256 of a `recipe.json` (smoke); None: neither."
+    if (d/'corpus.json').exists(): return json.loads((d/'corpus.json').read_text()).get('recipe_hash', '')[:16]   # pal.corpus
+    return hashlib.sha256((d/'recipe.json').read_bytes()).hexdigest()[:16] if (d/'recipe.json').exists() else None
+
 def corpus_recipe(cc: CorpusSettings, corpus_dir=None) -> str | None:
-    "The recipe hash (16 hex) of the mini corpus a run would read now, from its `corpus.json` (None: not built, or not the mini source)."
+    "The recipe hash of the mini corpus a run would read now (None: not built, or not the mini source)."
     if cc.source != 'mini': return None
-    p = (Path(corpus_dir) if corpus_dir else pal_home()/'data'/'corpus')/'corpus.json'
-    return json.loads(p.read_text()).get('recipe_hash', '')[:16] if p.exists() else None
+    d = Path(corpus_dir) if corpus_dir else pal_home()/'data'/'corpus'
+    return _recipe_hash(d) if (d/'corpus.json').exists() else None
 
 def check_recipe(d: Path, timings: dict, current: str | None) -> None:
     "A run folder trained on another corpus than the current one cannot be reused or resumed: raise, naming both recipes."
@@ -424,8 +429,7 @@ def load_corpus(cc: CorpusSettings, work: Path, corpus_dir=None) -> dict[str, li
             if k not in m: raise ValueError(f"CorpusSettings.manifests: the 'openaqa' source needs a {k!r} manifest path")
         return {s: list(load_openaqa(m[s], audio_root=m.get('audio_root'), split=s)) for s in ('train', 'test')}
     out = {s: read_split(d, s) for s in ('train', 'valid', 'test')}
-    if (d/'corpus.json').exists(): out['recipe'] = json.loads((d/'corpus.json').read_text()).get('recipe_hash', '')[:16]   # pal.corpus
-    else: out['recipe'] = hashlib.sha256((d/'recipe.json').read_bytes()).hexdigest()[:16] if (d/'recipe.json').exists() else None
+    out['recipe'] = _recipe_hash(d)
     return out
 
 # %% ../nbs/10_pipeline.ipynb #483bd557
