@@ -10,6 +10,14 @@ if [[ ! -x .venv/bin/python ]]; then
   $PY -m venv .venv
 fi
 if [[ "$(cat .venv/.pal-stamp 2>/dev/null)" != "$stamp_now" ]]; then
+  # The pinned stack (torch 2.9.1 from PyPI is a CUDA build on x86_64) takes about 9 GB in .venv; pip fails half-way
+  # with "No space left on device" when the disk is short, so say so before starting.
+  need_kb=$((10 * 1024 * 1024))
+  free_kb=$(df -Pk . | awk 'NR==2 {print $4}')
+  if [[ -n "$free_kb" && "$free_kb" -lt "$need_kb" ]]; then
+    echo "[setup] .venv needs about 10 GB free on the disk of $PWD; only $((free_kb / 1024)) MB is free" >&2
+    exit 1
+  fi
   echo "[setup] installing pinned packages (a few minutes the first time)"
   t0=$SECONDS
   .venv/bin/pip install -q -r requirements.txt -c constraints.txt 2>&1 | grep -v "is ignored: it is neither" || true
