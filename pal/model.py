@@ -495,9 +495,12 @@ def variant_config(variant: str, in_dims: dict, out_dim: int, start_layer: int =
 # %% ../nbs/04_model.ipynb #f49f1718
 def analytic_cost(llm_config, Na: int, Nt: int, mode: str = 'plits', start_layer: int = 0, lal_proj: str = 'per_layer',
                   n_summary: int = 0, flamingo_every: int = 4, ff_mult: int = 4, n_logits: int | None = None,
-                  bytes_per_elem: int = 2, attn_scores: bool = False) -> dict:
+                  bytes_per_elem: int = 2, attn_scores: bool = False, lal_softmax: str = 'joint') -> dict:
     """MACs and activation memory (training, kept for backward) of one sample through the LLM with `Na` audio and `Nt` text tokens.
-    mode: 'text' | 'plits' (start_layer > 0: delayed) | 'lal' | 'pal_unified' (n_summary PLITS tokens + Na via LAL) | 'flamingo'."""
+    mode: 'text' | 'plits' (start_layer > 0: delayed) | 'lal' | 'pal_unified' (n_summary PLITS tokens + Na via LAL) | 'flamingo'.
+    `macs`: the forward pass; `train_macs`: forward + backward of a training step with the LLM frozen and the audio side
+    (LAL projections, Flamingo blocks) trained: a frozen matmul whose input needs a gradient costs its forward again (dX),
+    a trained one twice (dX and dW), attention twice (dQ, dK, dV); layers below the first audio layer get no backward."""
     c = llm_config
     d, f, L, V = c.hidden_size, c.intermediate_size, c.num_hidden_layers, c.vocab_size
     hd = getattr(c, 'head_dim', None) or d // c.num_attention_heads
@@ -509,22 +512,33 @@ def analytic_cost(llm_config, Na: int, Nt: int, mode: str = 'plits', start_layer
     act = lambda n: n * (4 * d + 2 * dq + 2 * dkv + 3 * f)                  # norms' inputs/outputs, q, k, v, attn out, FFN inputs
     probs = lambda nq, nk: H * nq * nk if attn_scores else 0                # materialised attention weights (eager attention)
     kv_side = lambda n: n * (2 * d * dkv + (d * d if lal_proj == 'per_layer' else 0))   # LAL audio: projection, k_proj, v_proj
+    kv_side_bwd = lambda n: n * (2 * d * dkv + (2 * d * d if lal_proj == 'per_layer' else 0))  # dX of k/v_proj; dX, dW of the projection
     layers = []
     for l in range(L):
         on = mode != 'text' and l >= start_layer
-        if mode == 'plits' and on: n = Na + Nt; m, a = lin(n) + att(n, n), act(n) + probs(n, n)
+        if mode == 'plits' and on:
+            n = Na + Nt; m, a = lin(n) + att(n, n), act(n) + probs(n, n)
+            b = lin(n) + 2 * att(n, n)
         elif mode in ('lal', 'pal_unified') and on:
             n = Nt + (n_summary if mode == 'pal_unified' else 0)
             m = lin(n) + att(n, n + Na) + kv_side(Na)
             a = act(n) + probs(n, n + Na) + Na * (2 * d + 2 * dkv + (d if lal_proj == 'per_layer' else 0))
+            # at LAL's first layer the text stream has no gradient yet: q/k/v projections of text need no dX
+            first = mode == 'lal' and l == start_layer
+            # (and with the gated softmax, its text-only attention needs no backward there either)
+            b = (n * (d * dq + 3 * d * f) if first else lin(n)) + kv_side_bwd(Na)
+            b += 2 * (att(n, Na) if first and lal_softmax == 'gated' else att(n, n + Na))
         else:
-            m, a = lin(Nt) + att(Nt, Nt), act(Nt) + probs(Nt, Nt)
+            m, a, b = lin(Nt) + att(Nt, Nt), act(Nt) + probs(Nt, Nt), 0
+            if mode == 'flamingo' and on: b = lin(Nt) + 2 * att(Nt, Nt)               # after the first block the stream has a gradient
             if mode == 'flamingo' and on and (l - start_layer) % flamingo_every == 0:    # gated cross-attention + gated FFN block
-                m += 2 * Nt * d * d + 2 * Na * d * d + att(Nt, Na) + 2 * ff_mult * d * d * Nt
+                fm = 2 * Nt * d * d + 2 * Na * d * d + att(Nt, Na) + 2 * ff_mult * d * d * Nt
+                m += fm; b += 2 * fm                                                 # trained: every matmul's dX and dW
                 a += Nt * (4 * d + (ff_mult + 1) * d) + Na * (d + 2 * d) + probs(Nt, Na)
-        layers.append(dict(layer=l, macs=m, act_bytes=a * bytes_per_elem))
+        layers.append(dict(layer=l, macs=m, bwd_macs=b, act_bytes=a * bytes_per_elem))
     seq = Nt + (Na if mode == 'plits' else n_summary if mode == 'pal_unified' else 0)   # positions leaving the last layer
     nl = seq if n_logits is None else n_logits
+    fwd, bwd = sum(r['macs'] for r in layers) + nl * d * V, sum(r['bwd_macs'] for r in layers) + (nl * d * V if mode != 'text' else 0)
     return dict(mode=mode, Na=Na, Nt=Nt, layers=layers, layer_macs=sum(r['macs'] for r in layers),
                 act_bytes=sum(r['act_bytes'] for r in layers), lm_head_macs=nl * d * V, logits_bytes=nl * V * 4,
-                macs=sum(r['macs'] for r in layers) + nl * d * V)
+                macs=fwd, train_macs=fwd + bwd)
