@@ -21,10 +21,10 @@ from .pipeline import (PRESETS, PRESET_ENCODERS, PRIMARY, EncoderSpec, RunConfig
 # %% auto #0
 __all__ = ['EXP_BUDGET', 'BUDGET_KEYS', 'EXP_EVAL', 'LORA_FFN', 'DELAY_KS', 'EXPERIMENTS', 'STAGEWISE', 'MINI_COST',
            'encoder_roles', 'exp_config', 'delay_layer', 'delayed_config', 'delay_configs', 'attn_only_configs',
-           'ensemble_configs', 'final_configs', 'lal_pal_configs', 'plan_table', 'estimate_seconds', 'main',
-           'preflight', 'run_configs', 'eval_stages', 'primary_table', 'relative_change', 'fmt_ci', 'wide_table',
-           'findings', 'plot_primary', 'plot_relative', 'mini_note', 'package_versions', 'machine', 'run_meta',
-           'result_paths', 'write_results', 'exp_setup']
+           'ensemble_configs', 'final_configs', 'lal_pal_configs', 'plan_table', 'estimate_seconds', 'estimate_line',
+           'main', 'preflight', 'run_configs', 'eval_stages', 'primary_table', 'relative_change', 'fmt_ci',
+           'wide_table', 'findings', 'plot_primary', 'plot_relative', 'mini_note', 'package_versions', 'machine',
+           'run_meta', 'result_paths', 'write_results', 'check_primary', 'report_markdown', 'exp_setup']
 
 # %% ../nbs/12_experiments.ipynb #a16169e4
 EXP_BUDGET = {   # preset -> overrides of every experiment run (see the table above)
@@ -169,11 +169,18 @@ def estimate_seconds(cfgs: dict, root=None, stage_evals: bool = False, cost: dic
         key = run_key(c); done = (root/key/'DONE').exists(); dup = key in seen; seen.add(key)
         steps = np.array([s.max_steps or 0 for s in c.curriculum], float)
         records = 9 * (c.corpus.max_test or 30)
-        evals = (len(c.curriculum) if stage_evals else 1) - (1 if done else 0) * (0 if stage_evals else 1)
+        evals = len(c.curriculum) if stage_evals else int(not done)               # every stage re-read, else one unless done
         train = 0.0 if done or dup else float((_step_s(c, cost) * steps).sum()) + cost['load_s']
         ev = 0.0 if dup else evals * (cost['eval_s'][0] + cost['eval_s'][1] * records)
         rows.append(dict(system=n, key=key, done=done, repeat=dup, train_s=round(train), eval_s=round(ev), total_s=round(train + ev)))
     return pd.DataFrame(rows)
+
+def estimate_line(cfgs: dict, root=None, stage_evals: bool = False) -> str:
+    "One line for a person: the estimated `mini` wall time of `cfgs`, how many runs will train and how many the registry holds."
+    root = Path(root) if root is not None else runs_root()
+    est = estimate_seconds(cfgs, root, stage_evals)
+    return (f"estimated wall time on the 2-core CPU machine: {est['total_s'].sum() / 60:.0f} min "
+            f"({int((~est['done'] & ~est['repeat']).sum())} runs to train, {int(est['done'].sum())} already in the registry {root})")
 
 # %% ../nbs/12_experiments.ipynb #6538634a
 def main(argv=None):
@@ -188,9 +195,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     cfgs = EXPERIMENTS[a.name](a.preset, a.seed)
     print(plan_table(cfgs, a.root).to_string(index=False))
-    if a.preset == 'mini':
-        est = estimate_seconds(cfgs, a.root, stage_evals=a.name in STAGEWISE)
-        print(f"estimated {est['total_s'].sum() / 60:.0f} min on the 2-core CPU machine")
+    if a.preset == 'mini': print(estimate_line(cfgs, a.root, stage_evals=a.name in STAGEWISE))
     if a.dry_run: return cfgs
     preflight(cfgs)
     res = run_configs(cfgs, root=a.root, progress=True)
@@ -224,7 +229,7 @@ def preflight(cfgs, need_gpu: bool | None = None) -> None:
     hub = sorted({c.llm for c in cfgs if '/' in c.llm} | {e.encoder for c in cfgs for e in c.encoders if '/' in e.encoder})
     for h in hub:
         if not _hub_ok(h): problems.append(f"{h}: not in the local Hugging Face cache and HF_HUB_OFFLINE=1 (download it once with hub access)")
-    if any(e.encoder == 'clap' for c in cfgs for e in c.encoders) and os.environ.get('HF_HUB_OFFLINE', '0') not in ('', '0'):
+    if any(e.encoder == 'clap' for c in cfgs for e in c.encoders):
         from pal.encoders import DEFAULT_CLAP
         if not _hub_ok(DEFAULT_CLAP): problems.append(f"clap ({DEFAULT_CLAP}): not in the local Hugging Face cache and HF_HUB_OFFLINE=1")
     if any(e.encoder == 'sslam' and 'checkpoint' not in e.options for c in cfgs for e in c.encoders) and not os.environ.get('PAL_SSLAM_CKPT'):
@@ -317,12 +322,10 @@ def relative_change(df: pd.DataFrame, baseline: str, results: dict | None = None
     (signed), `rel_improvement_pct` (positive = better), `improved`, `ci_overlap`, and `p_value` (paired bootstrap on the
     same examples; needs `results`, NaN without)."""
     if baseline not in set(df['system']): raise KeyError(f"relative_change: baseline {baseline!r} is not among the systems {sorted(set(df['system']))}")
-    b = df[df['system'] == baseline].set_index(['stage', 'family'])
+    b = df[df['system'] == baseline].set_index(['stage', 'family'])[['value', 'ci_low', 'ci_high']]
     out = df.copy()
-    bv = [b['value'].get((s, f), np.nan) for s, f in zip(df['stage'], df['family'])]
-    out['base_value'] = bv
-    out['base_ci_low'] = [b['ci_low'].get((s, f), np.nan) for s, f in zip(df['stage'], df['family'])]
-    out['base_ci_high'] = [b['ci_high'].get((s, f), np.nan) for s, f in zip(df['stage'], df['family'])]
+    at = b.reindex(pd.MultiIndex.from_arrays([df['stage'], df['family']]))        # the baseline's row for each row of df
+    out['base_value'], out['base_ci_low'], out['base_ci_high'] = at['value'].values, at['ci_low'].values, at['ci_high'].values
     with np.errstate(divide='ignore', invalid='ignore'):
         rel = np.where(np.abs(out['base_value']) > 0, (out['value'] - out['base_value']) / np.abs(out['base_value']) * 100, np.nan)
     sign = np.where(out['better'] == 'lower', -1.0, 1.0)
@@ -473,6 +476,25 @@ def write_results(out: Path, stem: str, df: pd.DataFrame, md: str, meta: dict, f
     for p, fig in zip(paths[3:], (figs or {}).values()): fig.savefig(p, dpi=130, bbox_inches='tight')
     paths[2].write_text(json.dumps({**meta, 'files': [p.name for p in paths if p != paths[2]]}, indent=1, default=str))   # last: lists what exists
     return paths
+
+def check_primary(df: pd.DataFrame, cfgs: dict, baseline: str, n_stages: int = 1) -> None:
+    "The checks every experiment notebook makes on its `relative_change` table; raises AssertionError naming the one that fails."
+    assert set(df['system']) == set(cfgs), f"systems {sorted(set(df['system']))} are not the configs {sorted(cfgs)}"
+    assert len(df) == len(cfgs) * n_stages * df['family'].nunique(), "not every system is scored on every family (and stage)"
+    assert np.allclose(df[df['system'] == baseline]['rel_change_pct'].fillna(0).values, 0.), f"{baseline!r} differs from itself"
+    assert df['ci_low'].le(df['value'] + 1e-9).all() and df['ci_high'].ge(df['value'] - 1e-9).all(), "a value lies outside its CI"
+
+def report_markdown(title: str, preset: str, df: pd.DataFrame, baseline: str, results: dict, meta: dict, extra_md: str = '') -> str:
+    "The markdown report of an experiment notebook: caveat (mini), the wide table, the findings, `extra_md`, the runs and the wall time."
+    note = mini_note(results[baseline].config) if preset == 'mini' else ''
+    when = 'after each curriculum stage' if df['stage'].nunique() > 1 else 'after the last stage'
+    return (f"# {title} ({preset})\n\n{note}\n\n## Primary metric per task family\n\nThe primary metric of each family {when} (value [95% bootstrap CI], "
+            f"relative improvement over {baseline!r}; * = paired bootstrap p < 0.05 on the same test examples).\n\n"
+            f"{wide_table(df).to_markdown(index=False)}\n\n## Summary against {baseline!r}\n\n{findings(df, baseline).to_markdown(index=False)}\n\n"
+            f"{extra_md}"
+            f"Runs: " + ', '.join(f"{n} `{r.key}`{' (reused)' if r.reused else ''}" for n, r in results.items()) +
+            f". Wall time of this notebook: {meta['wall_s'] / 60:.1f} min on {meta['machine']['cpu_count']} CPU cores"
+            f"{' + ' + meta['machine']['gpu'] if meta['machine']['gpu'] else ''}.\n")
 
 def exp_setup(preset: str, out_dir=None, runs_dir=None) -> tuple[str, Path | None, Path]:
     """(preset, out_dir, run registry) of a notebook run. Under nbdev_test / the docs build (`IN_TEST` set) the preset becomes
