@@ -14,12 +14,7 @@ cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false MPLBACKEND=Agg
 t0=$SECONDS
 passed=0; failed=0
-count() {  # add the "N passed, N failed" line of a log to the totals; a log without one counts as one failure
-  local last; last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -1)
-  if [[ -z "$last" ]]; then failed=$((failed + 1)); return; fi
-  local p=${last%% passed*} f=${last#*, }; f=${f%% failed}
-  passed=$((passed + p)); failed=$((failed + f))
-}
+source scripts/counts.sh
 if [[ ! -x /usr/bin/chromium ]]; then
   if [[ $(id -u) -ne 0 ]]; then
     echo "[docs-test] FAILED: /usr/bin/chromium is missing; as root run: apt-get install -y chromium" >&2
@@ -35,12 +30,12 @@ echo "[docs-test] $(/usr/bin/chromium --version 2>/dev/null | head -1)"
 log=$(mktemp)
 if bash scripts/docs.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "[docs-test] FAIL site build"; fi
 t1=$SECONDS
-.venv/bin/python docs/test_pal_docs.py 2>&1 | tee "$log"; count "$log"
+.venv/bin/python docs/test_pal_docs.py 2>&1 | tee "$log"; add_count "$log"
 if [[ $# -eq 0 ]]; then   # nbdev's own Quarto path, as far as it goes without Quarto
-  .venv/bin/python -W ignore::UserWarning docs/check_quarto.py 2>&1 | tee "$log"; count "$log"
+  .venv/bin/python -W ignore::UserWarning docs/check_quarto.py 2>&1 | tee "$log"; add_count "$log"
 fi
 if [[ -f _docs/index.html ]]; then
-  .venv/bin/python scripts/browser_test.py "$@" 2>&1 | tee "$log"; count "$log"
+  .venv/bin/python scripts/browser_test.py "$@" 2>&1 | tee "$log"; add_count "$log"
 else
   echo "[docs-test] FAIL no site to check (_docs/index.html is missing)"; failed=$((failed + 1))
 fi
