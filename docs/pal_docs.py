@@ -3,7 +3,7 @@
 
 `bash scripts/docs.sh` runs `python docs/pal_docs.py prepare` and then `mkdocs build --strict`; see docs/README.md
 for the decisions (why MkDocs, why pages are Markdown and not HTML, how execution is cached)."""
-import argparse, ast, base64, fnmatch, hashlib, io, json, os, re, shutil, signal, subprocess, sys, time, tokenize
+import argparse, ast, base64, fnmatch, functools, hashlib, io, json, os, re, shutil, signal, subprocess, sys, time, tokenize
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -348,10 +348,16 @@ class Assets:
         return f'{self.dir.name}/{name}'
 
 
-def _report_owner(name: str) -> str | None:
-    "The experiment whose record in results/ lists the report `name` (pal.cli.results_records), or None."
+@functools.lru_cache(maxsize=None)
+def _records() -> tuple:
+    "The experiment records of results/ (pal.cli.results_records), read once per build."
     from pal.cli import results_records
-    return next((r['experiment'] for r in results_records(ROOT/'results') if name in r['reports']), None)
+    return tuple(results_records(ROOT/'results'))
+
+
+def _report_owner(name: str) -> str | None:
+    "The experiment whose record in results/ lists the report `name`, or None."
+    return next((r['experiment'] for r in _records() if name in r['reports']), None)
 
 
 def rewrite_links(md: str, nb_path: Path, nbs_dir: Path, page_dir: Path, page_of_nb: dict, assets: Assets,
@@ -465,9 +471,8 @@ def committed_results(nb_src: Path, nbs_dir: Path, page: Path, page_of_nb: dict,
     `results/<stem>.json` whose `experiment` is `<name>` (pal.cli.results_records), with its Markdown report(s)
     inline (figures included) and any figure the record lists that no report shows. Notebooks are committed without
     outputs, so this is what shows the committed numbers and figures whether or not the docs build executed them."""
-    from pal.cli import results_records
     name, res = nb_src.stem[len('exp_'):], ROOT/'results'
-    recs = [r for r in results_records(res) if r['experiment'] == name]
+    recs = [r for r in _records() if r['experiment'] == name]
     out = ['## Committed results']
     if not recs:
         out.append(f'No committed results yet: `results/` holds no record (`<stem>.json`) with `"experiment": "{name}"`.')
@@ -509,10 +514,8 @@ def notebook_page(nb_file: Path, nb_src: Path, nbs_dir: Path, page_rel: str, pag
                 raw = base64.b64decode(_data(bundle[mime])) if not mime.endswith('svg+xml') else _data(bundle[mime]).encode()
                 attach[key] = assets.add(raw, mime.split('/')[1].replace('svg+xml', 'svg').replace('jpeg', 'jpg'), 'attachment')
             if '<!-- pal:' in text:   # the home page's generated sections (results/, experiment list), as in README.md
-                from pal.cli import RESULTS_MARKER, EXPERIMENTS_MARKER, results_markdown, experiments_markdown
-                up = os.path.relpath(ROOT, nb_src.parent).replace(os.sep, '/') + '/'
-                if RESULTS_MARKER in text: text = text.replace(RESULTS_MARKER, results_markdown(ROOT, prefix=up, report_links=False))
-                if EXPERIMENTS_MARKER in text: text = text.replace(EXPERIMENTS_MARKER, experiments_markdown(ROOT, prefix=up))
+                from pal.cli import fill_sections
+                text = fill_sections(text, ROOT, prefix=os.path.relpath(ROOT, nb_src.parent).replace(os.sep, '/') + '/', report_links=False)
             md = rewrite_links(text, nb_src, nbs_dir, page.parent, page_of_nb, assets, attach)
             md = link_names(normalise_blocks(md), targets, page_links, page.parent)
             if re.search(r'^# ', md, re.M): has_h1 = True

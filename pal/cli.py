@@ -14,8 +14,8 @@ from .assets import (asterisk_prompts, load_llm, load_whisper, pal_home, prepare
 
 # %% auto #0
 __all__ = ['DEMO_CLIP', 'DEMO_QUESTION', 'RESULTS_MARKER', 'EXPERIMENTS_MARKER', 'answer_from_transcript', 'demo',
-           'results_records', 'headline_table', 'results_markdown', 'experiments_markdown', 'rebase_links',
-           'render_readme', 'sync_readme', 'main']
+           'results_records', 'headline_table', 'results_markdown', 'experiments_markdown', 'fill_sections',
+           'rebase_links', 'render_readme', 'sync_readme', 'main']
 
 # %% ../nbs/09_cli.ipynb #313744cf
 DEMO_CLIP, DEMO_QUESTION = 'agent-pass', 'Which key must the caller press after the password?'
@@ -129,6 +129,12 @@ def experiments_markdown(root: Path, prefix: str = '') -> str:
         rows.append(f"| [`{f.stem}`]({prefix}nbs/{f.name}) | {what.replace('|', '/')} | `papermill nbs/{f.name} out.ipynb -p preset mini` |")
     return '\n'.join(rows) if len(rows) > 2 else '*No experiment notebook yet* (`nbs/exp_*.ipynb`).'
 
+def fill_sections(md: str, root: Path, prefix: str = '', report_links: bool = True) -> str:
+    "`md` with its generated-section markers filled: `RESULTS_MARKER` (`results_markdown`) and `EXPERIMENTS_MARKER` (`experiments_markdown`)."
+    if RESULTS_MARKER in md: md = md.replace(RESULTS_MARKER, results_markdown(root, prefix=prefix, report_links=report_links))
+    if EXPERIMENTS_MARKER in md: md = md.replace(EXPERIMENTS_MARKER, experiments_markdown(root, prefix=prefix))
+    return md
+
 def rebase_links(md: str, src: Path, dst: Path) -> str:
     "Rewrite the relative link and image targets of `md`, written from folder `src`, to work from folder `dst` (code is left alone)."
     def rep(m):
@@ -153,10 +159,7 @@ def render_readme(nb_path) -> str:
         src = c.source.strip()
         if not src or src.startswith('#| hide') or src.startswith('#|hide'): continue
         if c.cell_type == 'markdown':
-            src = rebase_links(src, nb_dir, root)   # links are written from nbs/, README.md lives in the root
-            if RESULTS_MARKER in src: src = src.replace(RESULTS_MARKER, results_markdown(root))
-            if EXPERIMENTS_MARKER in src: src = src.replace(EXPERIMENTS_MARKER, experiments_markdown(root))
-            parts.append(src)
+            parts.append(fill_sections(rebase_links(src, nb_dir, root), root))   # links are written from nbs/, README.md lives in the root
         elif c.cell_type == 'code':
             code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|'))
             parts.append(f"```python\n{code}\n```")
