@@ -31,12 +31,12 @@ __all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER'
            'tiny_whisper', 'build_llm', 'build_encoder', 'pal_config', 'lora_stage', 'build_model', 'saved_names',
            'CheckpointError', 'weights_meta', 'save_weights', 'load_weights', 'smoke_corpus', 'read_split',
            'mini_corpus_dir', 'corpus_recipe', 'check_recipe', 'load_corpus', 'select_data', 'build_caches',
-           'candidate_labels', 'answer_logprobs', 'select_cache', 'cached_answer_logprobs', 'predict', 'score',
-           'runs_root', 'RunInterrupted', 'RunResult', 'systems', 'summary_table', 'verdict_table', 'load_run', 'run',
-           'main']
+           'candidate_labels', 'answer_logprobs', 'select_cache', 'cached_answer_logprobs', 'named_in', 'predict',
+           'score', 'runs_root', 'RunInterrupted', 'RunResult', 'systems', 'summary_table', 'verdict_table', 'load_run',
+           'run', 'main']
 
 # %% ../nbs/10_pipeline.ipynb #553a7c07
-PIPELINE_VERSION = 'pal-pipeline-1'   # bump when a change alters what a run with the same config computes
+PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
 PRESETS = ('smoke', 'mini', 'paper')
 VARIANTS = ('plits', 'delayed', 'lal', 'pal', 'pal_unified', 'flamingo')
 TINY_LLM, TINY_ENCODER = 'tiny-random-llama', 'tiny-whisper'
@@ -177,8 +177,8 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
                   eval=EvalSettings(max_new_tokens=6, gen_batch=16, n_boot=100, n_boot_corpus=10, text_only=('final', 'base')))
     elif preset == 'mini':
         cur = default_curriculum(batch_size=8)
-        for s, n, lr in zip(cur.stages, (150, 150, 100), (2e-3, 1e-3, 5e-4)): s.max_steps, s.lr = n, lr
-        kw = dict(batch_size=8, corpus=CorpusSettings('mini', max_train_clips=800, max_test=30),
+        for s, n, lr in zip(cur.stages, (150, 240, 150), (2e-3, 1e-3, 5e-4)): s.max_steps, s.lr = n, lr
+        kw = dict(batch_size=8, corpus=CorpusSettings('mini', max_train_clips=800, max_test=80),
                   eval=EvalSettings(gen_batch=16, max_candidates=20))
     else:
         cur = default_curriculum(epochs=(2.0, 1.0, 1.0), batch_size=64, grad_accum=4)
@@ -540,6 +540,10 @@ def cached_answer_logprobs(model, prompt_batch: dict, answers: list) -> tuple[Te
     return lp, n
 
 # %% ../nbs/10_pipeline.ipynb #cc6cdb88
+def named_in(instruction: str, label: str) -> bool:
+    "Whether `label` occurs in `instruction` as whole words (case-insensitive): an option the question itself offers."
+    return re.search(r'(?<!\w)' + re.escape(label.lower()) + r'(?!\w)', instruction.lower()) is not None
+
 def _decode(tok, ids: Tensor, stop: set) -> str:
     out = []
     for t in ids.tolist():
@@ -588,7 +592,9 @@ def predict(model, tok, dataset, slots, prompt: PromptConfig, es: EvalSettings, 
         if r['output'] not in c: c.append(r['output'])
         if es.max_candidates and len(c) > es.max_candidates:
             others = [x for x in c if x != r['output']]
-            c = sorted([r['output'], *[others[k] for k in rng.permutation(len(others))[:es.max_candidates - 1]]])
+            named = [x for x in others if named_in(r['instruction'], x)][:es.max_candidates - 1]   # the question's own options
+            rest = [x for x in others if x not in named]
+            c = sorted([r['output'], *named, *[rest[k] for k in rng.permutation(len(rest))[:es.max_candidates - 1 - len(named)]]])
         cands[j] = c; seqs += [(j, x) for x in c]
     scores, ntok = {}, {}
     if es.rank_cache:                                                               # one prefill per prompt, then every candidate
