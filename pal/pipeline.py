@@ -542,7 +542,8 @@ def cached_answer_logprobs(model, prompt_batch: dict, answers: list) -> tuple[Te
 # %% ../nbs/10_pipeline.ipynb #cc6cdb88
 def named_in(instruction: str, label: str) -> bool:
     "Whether `label` occurs in `instruction` as whole words (case-insensitive): an option the question itself offers."
-    return re.search(r'(?<!\w)' + re.escape(label.lower()) + r'(?!\w)', instruction.lower()) is not None
+    q, l = instruction.lower(), label.lower()
+    return l in q and re.search(r'(?<!\w)' + re.escape(l) + r'(?!\w)', q) is not None   # the substring test first: cheap, and most labels fail it
 
 def _decode(tok, ids: Tensor, stop: set) -> str:
     out = []
