@@ -28,12 +28,12 @@ from .train import PARAM_GROUPS, StageConfig, Trainer, default_curriculum
 __all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER', 'PRESET_ENCODERS', 'PRESET_LLM', 'SMOKE_LABELS',
            'SMOKE_WAVES', 'SMOKE_NOTES', 'SMOKE_INSTR', 'WEIGHTS_FORMAT', 'SMOKE_VERSION', 'SR', 'PRIMARY',
            'EncoderSpec', 'CorpusSettings', 'EvalSettings', 'RunConfig', 'run_key', 'make_run_config', 'tiny_llm',
-           'tiny_whisper', 'build_llm', 'build_encoder', 'pal_config', 'lora_stage', 'build_model', 'saved_names',
-           'CheckpointError', 'weights_meta', 'save_weights', 'load_weights', 'smoke_corpus', 'read_split',
-           'mini_corpus_dir', 'corpus_recipe', 'check_recipe', 'load_corpus', 'select_data', 'build_caches',
-           'candidate_labels', 'answer_logprobs', 'select_cache', 'cached_answer_logprobs', 'named_in', 'predict',
-           'score', 'runs_root', 'RunInterrupted', 'RunResult', 'systems', 'summary_table', 'verdict_table', 'load_run',
-           'run', 'main']
+           'tiny_whisper', 'native_bf16', 'run_precision', 'build_llm', 'build_encoder', 'pal_config', 'lora_stage',
+           'build_model', 'saved_names', 'CheckpointError', 'weights_meta', 'save_weights', 'load_weights',
+           'smoke_corpus', 'read_split', 'mini_corpus_dir', 'corpus_recipe', 'check_recipe', 'load_corpus',
+           'select_data', 'build_caches', 'candidate_labels', 'answer_logprobs', 'select_cache',
+           'cached_answer_logprobs', 'named_in', 'predict', 'score', 'runs_root', 'RunInterrupted', 'RunResult',
+           'systems', 'summary_table', 'verdict_table', 'load_run', 'run', 'main']
 
 # %% ../nbs/10_pipeline.ipynb #553a7c07
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
@@ -93,7 +93,8 @@ class RunConfig:
     batch_size: int = 8                              # global batch of every stage
     freeze_llm: bool = True
     train_ffn: bool = True
-    llm_dtype: str = 'float32'
+    llm_dtype: str = 'float32'                       # 'float32' | 'bfloat16' | 'float16' | 'auto' (see `run_precision`)
+    mixed_precision: str = 'no'                      # Accelerate autocast: 'no' | 'bf16' | 'fp16' | 'auto'
 
     def __post_init__(self):
         self.encoders = [e if isinstance(e, EncoderSpec) else EncoderSpec(**e) for e in self.encoders]
@@ -113,6 +114,8 @@ class RunConfig:
         if self.corpus.source not in ('smoke', 'mini', 'openaqa'): bad('corpus.source', f"{self.corpus.source!r} is not 'smoke', 'mini' or 'openaqa'")
         if self.batch_size < 1: bad('batch_size', f"must be >= 1, got {self.batch_size}")
         if set(self.eval.text_only) - {'final', 'base'}: bad('eval.text_only', f"{self.eval.text_only} may hold only 'final' and 'base'")
+        if self.llm_dtype not in ('float32', 'bfloat16', 'float16', 'auto'): bad('llm_dtype', f"{self.llm_dtype!r} is not 'float32', 'bfloat16', 'float16' or 'auto'")
+        if self.mixed_precision not in ('no', 'bf16', 'fp16', 'auto'): bad('mixed_precision', f"{self.mixed_precision!r} is not 'no', 'bf16', 'fp16' or 'auto'")
         bad_p = set(self.prompt) - {f.name for f in fields(PromptConfig)} | ({'feat_dtype'} & set(self.prompt))
         if bad_p: bad('prompt', f"unknown or non-JSON PromptConfig field(s) {sorted(bad_p)}")
         loras = {(s.lora_r, s.lora_alpha, tuple(s.lora_targets)) for s in self.curriculum if 'lora' in s.train}
@@ -177,14 +180,15 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
                   eval=EvalSettings(max_new_tokens=6, gen_batch=16, n_boot=100, n_boot_corpus=10, text_only=('final', 'base')))
     elif preset == 'mini':
         cur = default_curriculum(batch_size=8)
-        for s, n, lr in zip(cur.stages, (150, 240, 150), (2e-3, 1e-3, 5e-4)): s.max_steps, s.lr = n, lr
-        kw = dict(batch_size=8, corpus=CorpusSettings('mini', max_train_clips=800, max_test=80),
-                  eval=EvalSettings(gen_batch=16, max_candidates=20))
+        for s, n, lr in zip(cur.stages, (300, 480, 300), (2e-3, 1e-3, 5e-4)): s.max_steps, s.lr = n, lr
+        kw = dict(batch_size=8, corpus=CorpusSettings('mini', max_train_clips=1600, max_test=120),
+                  eval=EvalSettings(gen_batch=16, max_candidates=20), prompt=dict(system=''),
+                  llm_dtype='auto', mixed_precision='auto')
     else:
         cur = default_curriculum(epochs=(2.0, 1.0, 1.0), batch_size=64, grad_accum=4)
         kw = dict(batch_size=64, corpus=CorpusSettings('openaqa', max_test=None,
                   manifests=dict(train='openaqa_5.6M.json', test='openaqa_eval.json', audio_root='audio')),
-                  eval=EvalSettings(gen_batch=32, score_batch=64), llm_dtype='bfloat16')
+                  eval=EvalSettings(gen_batch=32, score_batch=64), llm_dtype='bfloat16', mixed_precision='auto')
     cfg = dict(variant=variant, preset=preset, llm=llm, encoders=encs, curriculum=list(cur.stages), seed=seed, **kw)
     cfg.update(overrides)
     return RunConfig(**cfg)
@@ -224,10 +228,26 @@ def tiny_whisper(seed: int = 0, layer: int = -1) -> WhisperEncoder:
     return WhisperEncoder(enc, opts=EncoderOptions(layer=layer), name=f'{TINY_ENCODER}-{seed}')
 
 # %% ../nbs/10_pipeline.ipynb #792a2269
+def native_bf16(device=None) -> bool:
+    "Whether `device` (default: this process's Accelerate device) multiplies bf16 natively: a CUDA GPU with bf16, or a CPU with AVX512-BF16 or AMX."
+    from accelerate import PartialState
+    dev = torch.device(device if device is not None else PartialState().device)
+    if dev.type == 'cuda': return torch.cuda.is_bf16_supported()
+    if dev.type != 'cpu' or not torch.backends.mkldnn.is_available(): return False
+    probes = [getattr(torch.cpu, f, None) for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported')]
+    return any(f is not None and f() for f in probes)
+
+def run_precision(cfg: RunConfig, device=None) -> dict:
+    "`cfg.llm_dtype` and `cfg.mixed_precision` with 'auto' resolved: bf16 where `native_bf16(device)`, else float32 / 'no'."
+    bf = 'auto' in (cfg.llm_dtype, cfg.mixed_precision) and native_bf16(device)
+    dtype = ('bfloat16' if bf else 'float32') if cfg.llm_dtype == 'auto' else cfg.llm_dtype
+    mp = ('bf16' if bf else 'no') if cfg.mixed_precision == 'auto' else cfg.mixed_precision
+    return dict(llm_dtype=dtype, mixed_precision=mp)
+
 def build_llm(cfg: RunConfig):
-    "(causal LM, tokenizer) named by `cfg.llm`."
+    "(causal LM, tokenizer) named by `cfg.llm`, its frozen weights in `run_precision(cfg)['llm_dtype']`."
     if cfg.llm == TINY_LLM: return tiny_llm(cfg.seed)
-    return load_llm(cfg.llm, dtype=getattr(torch, cfg.llm_dtype))
+    return load_llm(cfg.llm, dtype=getattr(torch, run_precision(cfg)['llm_dtype']))
 
 def build_encoder(spec: EncoderSpec):
     "The frozen `AudioEncoder` of `spec`."
@@ -731,7 +751,7 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
     status = json.loads((d/'status.json').read_text()) if (d/'status.json').exists() else dict(trained=[], evaluated=[], trainable={})
     tm = json.loads((d/'timings.json').read_text()) if (d/'timings.json').exists() else dict(stages={}, eval={})
     tm['machine'] = dict(device='cuda' if torch.cuda.is_available() else 'cpu', threads=torch.get_num_threads(),
-                         processes=PartialState().num_processes, torch=torch.__version__)
+                         processes=PartialState().num_processes, torch=torch.__version__, **run_precision(cfg))
     T = lambda: time.perf_counter()
     def save_status():
         if main: _write_json(d/'status.json', status); _write_json(d/'timings.json', tm)
@@ -779,7 +799,7 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
     stages = cfg.stages(); trained = []
     if accelerator is None:
         from accelerate.utils import DistributedDataParallelKwargs
-        accelerator = Accelerator(mixed_precision='bf16' if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else 'no',
+        accelerator = Accelerator(mixed_precision=run_precision(cfg)['mixed_precision'],
                                   kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
     acc = accelerator
     for i, st in enumerate(stages):
