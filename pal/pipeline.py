@@ -180,7 +180,7 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
                   eval=EvalSettings(max_new_tokens=6, gen_batch=16, n_boot=100, n_boot_corpus=10, text_only=('final', 'base')))
     elif preset == 'mini':
         cur = default_curriculum(batch_size=8)
-        for s, n, lr in zip(cur.stages, (300, 480, 300), (2e-3, 1e-3, 5e-4)): s.max_steps, s.lr = n, lr
+        for s, n, lr in zip(cur.stages, (230, 360, 230), (2e-3, 1e-3, 5e-4)): s.max_steps, s.lr = n, lr
         kw = dict(batch_size=8, corpus=CorpusSettings('mini', max_train_clips=1600, max_test=120),
                   eval=EvalSettings(gen_batch=16, max_candidates=20), prompt=dict(system=''),
                   llm_dtype='auto', mixed_precision='auto')
