@@ -750,8 +750,9 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
     elif main: _write_json(d/'config.json', cj)
     status = json.loads((d/'status.json').read_text()) if (d/'status.json').exists() else dict(trained=[], evaluated=[], trainable={})
     tm = json.loads((d/'timings.json').read_text()) if (d/'timings.json').exists() else dict(stages={}, eval={})
+    prec = run_precision(cfg)                                                      # what 'auto' means on this machine
     tm['machine'] = dict(device='cuda' if torch.cuda.is_available() else 'cpu', threads=torch.get_num_threads(),
-                         processes=PartialState().num_processes, torch=torch.__version__, **run_precision(cfg))
+                         processes=PartialState().num_processes, torch=torch.__version__, **prec)
     T = lambda: time.perf_counter()
     def save_status():
         if main: _write_json(d/'status.json', status); _write_json(d/'timings.json', tm)
@@ -799,7 +800,7 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
     stages = cfg.stages(); trained = []
     if accelerator is None:
         from accelerate.utils import DistributedDataParallelKwargs
-        accelerator = Accelerator(mixed_precision=run_precision(cfg)['mixed_precision'],
+        accelerator = Accelerator(mixed_precision=prec['mixed_precision'],
                                   kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
     acc = accelerator
     for i, st in enumerate(stages):
