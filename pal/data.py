@@ -651,17 +651,45 @@ class Collator:
 
 # %% ../nbs/05_data.ipynb #f7b1c156
 class LengthGroupedSampler:
-    "Batches of similar total length, reshuffled per epoch deterministically from (seed, epoch)."
-    def __init__(self, lengths, batch_size: int, seed: int = 0, group_batches: int = 50, drop_last: bool = True):
+    "Batches of similar total length, reshuffled per epoch deterministically from (seed, epoch); optionally re-mixed over `groups` (shares ~ n ** alpha)."
+    def __init__(self, lengths, batch_size: int, seed: int = 0, group_batches: int = 50, drop_last: bool = True,
+                 groups=None, alpha: float = 1.0):
         self.lengths = torch.as_tensor(list(lengths), dtype=torch.long)
         if self.lengths.dim() != 1 or not len(self.lengths): raise DataError("LengthGroupedSampler: `lengths` must be a non-empty list of ints")
         if batch_size < 1 or group_batches < 1: raise DataError(f"LengthGroupedSampler: batch_size and group_batches must be >= 1")
+        if not alpha >= 0: raise DataError(f"LengthGroupedSampler: alpha must be >= 0, got {alpha}")
         self.batch_size, self.seed, self.group_batches, self.drop_last, self.epoch = batch_size, seed, group_batches, drop_last, 0
+        self.alpha, self.group_names, self.groups = float(alpha), None, None
+        if groups is not None:
+            groups = list(groups)
+            if len(groups) != len(self.lengths): raise DataError(f"LengthGroupedSampler: {len(groups)} groups for {len(self.lengths)} lengths")
+            self.group_names = sorted(set(groups))
+            ix = {k: i for i, k in enumerate(self.group_names)}
+            self.groups = torch.tensor([ix[k] for k in groups], dtype=torch.long)         # (N,) group index of every item
+
+    def shares(self) -> dict:
+        "{group: share of an epoch's draws}: proportional to n_group ** alpha."
+        if self.groups is None: return {}
+        w = torch.bincount(self.groups).double() ** self.alpha                               # (G,) every group has >= 1 item
+        return dict(zip(self.group_names, (w / w.sum()).tolist()))
+
+    def epoch_items(self, g: torch.Generator) -> torch.Tensor:
+        "This epoch's item indices in random order: each once, or each group drawn to its share (whole reshuffled passes, the last cut short)."
+        n = len(self.lengths)
+        if self.groups is None or self.alpha == 1.0: return torch.randperm(n, generator=g)
+        want = [round(s * n) for s in self.shares().values()]                                # draws per group this epoch
+        parts = []
+        for k, m in enumerate(want):
+            idx = (self.groups == k).nonzero().flatten()                                    # (n_k,)
+            passes = -(-m // len(idx))
+            if passes: parts.append(torch.cat([idx[torch.randperm(len(idx), generator=g)] for _ in range(passes)])[:m])
+        items = torch.cat(parts)
+        return items[torch.randperm(len(items), generator=g)]
 
     def __call__(self, seed: int | None = None, epoch: int = 0) -> list[list[int]]:
         seed = self.seed if seed is None else seed
         g = torch.Generator().manual_seed(seed * 1_000_003 + epoch)
-        perm = torch.randperm(len(self.lengths), generator=g)
+        perm = self.epoch_items(g)
         size, bs, batches = self.batch_size * self.group_batches, self.batch_size, []
         for i in range(0, len(perm), size):
             grp = perm[i:i + size]

@@ -811,7 +811,8 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
                 warnings.simplefilter('ignore', DataWarning)
                 ds = AudioTextDataset(train_recs, caches, tasks=st.tasks)
             col = Collator(tok, slots, model, prompt, train=True)
-            sampler = LengthGroupedSampler(collated_lengths(ds, col), st.batch_size, seed=cfg.seed)
+            sampler = LengthGroupedSampler(collated_lengths(ds, col), st.batch_size, seed=cfg.seed,
+                                           groups=[r['task'] for r in ds.records], alpha=st.mix_alpha)
             t = T()
             tr = Trainer(model, st, ds, col, d/'train', seed=cfg.seed, accelerator=acc, batch_sampler=sampler, progress=progress)
             status['trainable'][st.name] = tr.trainable

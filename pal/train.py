@@ -38,6 +38,7 @@ class StageConfig:
     lora_alpha: int = 16
     lora_targets: tuple = ('q_proj', 'v_proj')
     save_every: int = 0                # checkpoint every n optimizer steps (0: only at the end)
+    mix_alpha: float = 1.0             # task shares ~ (records of the task) ** mix_alpha: 1 = as in the data, 0 = equal
 
 @dataclass
 class Curriculum:
@@ -104,6 +105,9 @@ class Trainer:
             kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
         self.stage, self.dataset, self.collate, self.seed, self.progress = stage, dataset, collate, seed, progress
         self.out = Path(out_dir)/stage.name; self.batch_sampler = batch_sampler
+        if stage.mix_alpha != 1 and (getattr(batch_sampler, 'groups', None) is None or batch_sampler.alpha != stage.mix_alpha):
+            raise ValueError(f"stage {stage.name}: mix_alpha={stage.mix_alpha} needs a batch_sampler that mixes the tasks with that "
+                             f"alpha, e.g. pal.data.LengthGroupedSampler(lengths, batch_size, groups=tasks, alpha={stage.mix_alpha})")
         self.trainable = set_trainable(model, stage.train, param_groups)
         self.n_batches = len(_batches_for_epoch(len(dataset), stage.batch_size, seed, 0, batch_sampler))
         if self.n_batches == 0: raise ValueError(f"stage {stage.name}: {len(dataset)} examples give no batch of {stage.batch_size}")
