@@ -40,6 +40,9 @@ class StageConfig:
     save_every: int = 0                # checkpoint every n optimizer steps (0: only at the end)
     mix_alpha: float = 1.0             # task shares ~ (records of the task) ** mix_alpha: 1 = as in the data, 0 = equal
 
+    def __post_init__(self):
+        if not 0 <= self.mix_alpha < float('inf'): raise ValueError(f"StageConfig {self.name!r}: mix_alpha must be a finite number >= 0, got {self.mix_alpha}")
+
 @dataclass
 class Curriculum:
     stages: list
