@@ -657,7 +657,7 @@ class LengthGroupedSampler:
         self.lengths = torch.as_tensor(list(lengths), dtype=torch.long)
         if self.lengths.dim() != 1 or not len(self.lengths): raise DataError("LengthGroupedSampler: `lengths` must be a non-empty list of ints")
         if batch_size < 1 or group_batches < 1: raise DataError(f"LengthGroupedSampler: batch_size and group_batches must be >= 1")
-        if not alpha >= 0: raise DataError(f"LengthGroupedSampler: alpha must be >= 0, got {alpha}")
+        if not 0 <= alpha < float('inf'): raise DataError(f"LengthGroupedSampler: alpha must be a finite number >= 0, got {alpha}")
         self.batch_size, self.seed, self.group_batches, self.drop_last, self.epoch = batch_size, seed, group_batches, drop_last, 0
         self.alpha, self.group_names, self.groups = float(alpha), None, None
         if groups is not None:
