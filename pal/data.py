@@ -651,9 +651,9 @@ class Collator:
 
 # %% ../nbs/05_data.ipynb #f7b1c156
 class LengthGroupedSampler:
-    "Batches of similar total length, reshuffled per epoch deterministically from (seed, epoch); optionally re-mixed over `groups` (shares ~ n ** alpha)."
+    "Batches of similar total length, reshuffled per epoch deterministically from (seed, epoch); optionally re-mixed over `groups` (shares ~ weight * n ** alpha)."
     def __init__(self, lengths, batch_size: int, seed: int = 0, group_batches: int = 50, drop_last: bool = True,
-                 groups=None, alpha: float = 1.0):
+                 groups=None, alpha: float = 1.0, weights: dict | None = None):
         self.lengths = torch.as_tensor(list(lengths), dtype=torch.long)
         if self.lengths.dim() != 1 or not len(self.lengths): raise DataError("LengthGroupedSampler: `lengths` must be a non-empty list of ints")
         if batch_size < 1 or group_batches < 1: raise DataError(f"LengthGroupedSampler: batch_size and group_batches must be >= 1")
@@ -666,17 +666,24 @@ class LengthGroupedSampler:
             self.group_names = sorted(set(groups))
             ix = {k: i for i, k in enumerate(self.group_names)}
             self.groups = torch.tensor([ix[k] for k in groups], dtype=torch.long)         # (N,) group index of every item
+        self.weights = {k: float(v) for k, v in (weights or {}).items()}
+        if self.weights and self.groups is None: raise DataError("LengthGroupedSampler: `weights` need `groups`")
+        unknown = sorted(set(self.weights) - set(self.group_names or ()))
+        if unknown: raise DataError(f"LengthGroupedSampler: weights name groups {unknown} that no item has (groups: {self.group_names})")
+        bad = {k: v for k, v in self.weights.items() if not 0 < v < float('inf')}
+        if bad: raise DataError(f"LengthGroupedSampler: weights must be finite numbers > 0, got {bad}")
 
     def shares(self) -> dict:
-        "{group: share of an epoch's draws}: proportional to n_group ** alpha."
+        "{group: share of an epoch's draws}: proportional to weight_group * n_group ** alpha (weights default to 1)."
         if self.groups is None: return {}
         w = torch.bincount(self.groups).double() ** self.alpha                               # (G,) every group has >= 1 item
+        w = w * torch.tensor([self.weights.get(k, 1.0) for k in self.group_names], dtype=torch.double)   # (G,)
         return dict(zip(self.group_names, (w / w.sum()).tolist()))
 
     def epoch_items(self, g: torch.Generator) -> torch.Tensor:
         "This epoch's item indices in random order: each once, or each group drawn to its share (whole reshuffled passes, the last cut short)."
         n = len(self.lengths)
-        if self.groups is None or self.alpha == 1.0: return torch.randperm(n, generator=g)
+        if self.groups is None or (self.alpha == 1.0 and set(self.weights.values()) <= {1.0}): return torch.randperm(n, generator=g)
         want = [round(s * n) for s in self.shares().values()]                                # draws per group this epoch
         parts = []
         for k, m in enumerate(want):

@@ -38,7 +38,7 @@ __all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER'
 # %% ../nbs/10_pipeline.ipynb #553a7c07
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
 PRESETS = ('smoke', 'mini', 'paper')
-VARIANTS = ('plits', 'delayed', 'lal', 'pal', 'pal_unified', 'flamingo')
+VARIANTS = ('plits', 'delayed', 'lal', 'lal_gated', 'pal', 'pal_unified', 'flamingo')
 TINY_LLM, TINY_ENCODER = 'tiny-random-llama', 'tiny-whisper'
 
 @dataclass
@@ -120,6 +120,9 @@ class RunConfig:
         if bad_p: bad('prompt', f"unknown or non-JSON PromptConfig field(s) {sorted(bad_p)}")
         loras = {(s.lora_r, s.lora_alpha, tuple(s.lora_targets)) for s in self.curriculum if 'lora' in s.train}
         if len(loras) > 1: bad('curriculum', f"stages that train 'lora' must share one adapter config, got {sorted(loras)}")
+        for s in self.curriculum:                      # a stage on every task (tasks=None) is checked by its sampler
+            stray = sorted(set(s.task_weights or {}) - set(s.tasks or s.task_weights or {}))
+            if stray: bad('curriculum', f"stage {s.name!r} weights tasks {stray} that it does not train on {s.tasks}")
 
     def stages(self) -> list[StageConfig]:
         "The curriculum with the run's global batch size."
@@ -148,6 +151,7 @@ def _variant_injection(variant: str, n_layers: int, n_summary: int) -> list[tupl
     if variant == 'plits': return [('speech', dict(mode='plits'), {})]
     if variant == 'delayed': return [('speech', dict(mode='plits', start_layer=k), {})]
     if variant == 'lal': return [('speech', dict(mode='lal'), {})]
+    if variant == 'lal_gated': return [('speech', dict(mode='lal', lal_softmax='gated'), {})]
     if variant == 'pal_unified': return [('speech', dict(mode='pal_unified'), dict(n_summary=n_summary))]
     if variant == 'flamingo': return [('speech', dict(mode='flamingo', flamingo_every=max(1, n_layers // 4)), {})]
     if variant == 'pal': return [('speech', dict(mode='plits'), {}), ('general', dict(mode='lal'), {}), ('general2', dict(mode='lal'), {})]
@@ -812,7 +816,7 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
                 ds = AudioTextDataset(train_recs, caches, tasks=st.tasks)
             col = Collator(tok, slots, model, prompt, train=True)
             sampler = LengthGroupedSampler(collated_lengths(ds, col), st.batch_size, seed=cfg.seed,
-                                           groups=[r['task'] for r in ds.records], alpha=st.mix_alpha)
+                                           groups=[r['task'] for r in ds.records], alpha=st.mix_alpha, weights=st.task_weights)
             t = T()
             tr = Trainer(model, st, ds, col, d/'train', seed=cfg.seed, accelerator=acc, batch_sampler=sampler, progress=progress)
             status['trainable'][st.name] = tr.trainable

@@ -39,9 +39,12 @@ class StageConfig:
     lora_targets: tuple = ('q_proj', 'v_proj')
     save_every: int = 0                # checkpoint every n optimizer steps (0: only at the end)
     mix_alpha: float = 1.0             # task shares ~ (records of the task) ** mix_alpha: 1 = as in the data, 0 = equal
+    task_weights: dict|None = None     # {task: factor} on top of mix_alpha: share ~ factor * records ** mix_alpha (default 1)
 
     def __post_init__(self):
         if not 0 <= self.mix_alpha < float('inf'): raise ValueError(f"StageConfig {self.name!r}: mix_alpha must be a finite number >= 0, got {self.mix_alpha}")
+        bad = {k: v for k, v in (self.task_weights or {}).items() if not 0 < v < float('inf')}
+        if bad: raise ValueError(f"StageConfig {self.name!r}: task_weights must be finite numbers > 0, got {bad}")
 
 @dataclass
 class Curriculum:
@@ -111,6 +114,10 @@ class Trainer:
         if stage.mix_alpha != 1 and (getattr(batch_sampler, 'groups', None) is None or batch_sampler.alpha != stage.mix_alpha):
             raise ValueError(f"stage {stage.name}: mix_alpha={stage.mix_alpha} needs a batch_sampler that mixes the tasks with that "
                              f"alpha, e.g. pal.data.LengthGroupedSampler(lengths, batch_size, groups=tasks, alpha={stage.mix_alpha})")
+        tw = {k: float(v) for k, v in (stage.task_weights or {}).items()}
+        if tw and getattr(batch_sampler, 'weights', None) != tw:
+            raise ValueError(f"stage {stage.name}: task_weights={tw} need a batch_sampler that applies them, e.g. "
+                             f"pal.data.LengthGroupedSampler(lengths, batch_size, groups=tasks, weights={tw})")
         self.trainable = set_trainable(model, stage.train, param_groups)
         self.n_batches = len(_batches_for_epoch(len(dataset), stage.batch_size, seed, 0, batch_sampler))
         if self.n_batches == 0: raise ValueError(f"stage {stage.name}: {len(dataset)} examples give no batch of {stage.batch_size}")
