@@ -25,13 +25,13 @@ from .model import EncoderSlot, InjectionConfig, PALCache, PALConfig, PALModel, 
 from .train import PARAM_GROUPS, StageConfig, Trainer, default_curriculum
 
 # %% auto #0
-__all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER', 'PRESET_ENCODERS', 'PRESET_LLM', 'SMOKE_LABELS',
-           'SMOKE_WAVES', 'SMOKE_NOTES', 'SMOKE_INSTR', 'WEIGHTS_FORMAT', 'SMOKE_VERSION', 'SR', 'PRIMARY',
-           'EncoderSpec', 'CorpusSettings', 'EvalSettings', 'RunConfig', 'run_key', 'make_run_config', 'tiny_llm',
-           'tiny_whisper', 'native_bf16', 'run_precision', 'build_llm', 'build_encoder', 'pal_config', 'lora_stage',
-           'build_model', 'saved_names', 'CheckpointError', 'weights_meta', 'save_weights', 'load_weights',
-           'smoke_corpus', 'read_split', 'mini_corpus_dir', 'corpus_recipe', 'check_recipe', 'load_corpus',
-           'select_data', 'build_caches', 'candidate_labels', 'answer_logprobs', 'select_cache',
+__all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER', 'KEY_DEFAULTS', 'PRESET_ENCODERS', 'PRESET_LLM',
+           'SMOKE_LABELS', 'SMOKE_WAVES', 'SMOKE_NOTES', 'SMOKE_INSTR', 'WEIGHTS_FORMAT', 'SMOKE_VERSION', 'SR',
+           'PRIMARY', 'EncoderSpec', 'CorpusSettings', 'EvalSettings', 'RunConfig', 'run_key', 'make_run_config',
+           'tiny_llm', 'tiny_whisper', 'native_bf16', 'run_precision', 'build_llm', 'build_encoder', 'pal_config',
+           'lora_stage', 'build_model', 'saved_names', 'CheckpointError', 'weights_meta', 'save_weights',
+           'load_weights', 'smoke_corpus', 'read_split', 'mini_corpus_dir', 'corpus_recipe', 'check_recipe',
+           'load_corpus', 'select_data', 'build_caches', 'candidate_labels', 'answer_logprobs', 'select_cache',
            'cached_answer_logprobs', 'named_in', 'predict', 'score', 'runs_root', 'RunInterrupted', 'RunResult',
            'systems', 'summary_table', 'verdict_table', 'load_run', 'run', 'main']
 
@@ -139,9 +139,13 @@ class RunConfig:
         return cls(**d)
 
 # %% ../nbs/10_pipeline.ipynb #52057430
+KEY_DEFAULTS = dict(task_weights=None)   # StageConfig fields added after runs existed: left out of the key at these values
+
 def run_key(cfg: RunConfig) -> str:
-    "Stable 12-hex key of a run: SHA-256 of the full config JSON (sorted keys) and the pipeline version."
-    blob = json.dumps(cfg.to_dict(), sort_keys=True) + '|' + PIPELINE_VERSION
+    "Stable 12-hex key of a run: SHA-256 of the full config JSON (sorted keys, later stage fields at their `KEY_DEFAULTS` left out) and the pipeline version."
+    d = cfg.to_dict()
+    d['curriculum'] = [{k: v for k, v in s.items() if not (k in KEY_DEFAULTS and v == KEY_DEFAULTS[k])} for s in d['curriculum']]
+    blob = json.dumps(d, sort_keys=True) + '|' + PIPELINE_VERSION
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 # %% ../nbs/10_pipeline.ipynb #5a4cacf7
