@@ -754,7 +754,9 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
     cj = dict(key=key, version=PIPELINE_VERSION, config=cfg.to_dict())
     if (d/'config.json').exists():
         old = json.loads((d/'config.json').read_text())
-        if old != cj: raise RuntimeError(f"{d/'config.json'}: another config is stored under key {key}; remove the folder or use force=True")
+        try: same = (old['key'], old['version']) == (key, PIPELINE_VERSION) and RunConfig.from_dict(old['config']).to_dict() == cj['config']
+        except (KeyError, TypeError, ValueError): same = False          # fields added since are read at their defaults
+        if not same: raise RuntimeError(f"{d/'config.json'}: another config is stored under key {key}; remove the folder or use force=True")
     elif main: _write_json(d/'config.json', cj)
     status = json.loads((d/'status.json').read_text()) if (d/'status.json').exists() else dict(trained=[], evaluated=[], trainable={})
     tm = json.loads((d/'timings.json').read_text()) if (d/'timings.json').exists() else dict(stages={}, eval={})
