@@ -666,12 +666,13 @@ class LengthGroupedSampler:
             self.group_names = sorted(set(groups))
             ix = {k: i for i, k in enumerate(self.group_names)}
             self.groups = torch.tensor([ix[k] for k in groups], dtype=torch.long)         # (N,) group index of every item
-        self.weights = {k: float(v) for k, v in (weights or {}).items()}
-        if self.weights and self.groups is None: raise DataError("LengthGroupedSampler: `weights` need `groups`")
-        unknown = sorted(set(self.weights) - set(self.group_names or ()))
+        weights = dict(weights or {})
+        if weights and self.groups is None: raise DataError("LengthGroupedSampler: `weights` need `groups`")
+        unknown = sorted(set(weights) - set(self.group_names or ()))
         if unknown: raise DataError(f"LengthGroupedSampler: weights name groups {unknown} that no item has (groups: {self.group_names})")
-        bad = {k: v for k, v in self.weights.items() if not 0 < v < float('inf')}
+        bad = {k: v for k, v in weights.items() if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float('inf')}
         if bad: raise DataError(f"LengthGroupedSampler: weights must be finite numbers > 0, got {bad}")
+        self.weights = {k: float(v) for k, v in weights.items()}
 
     def shares(self) -> dict:
         "{group: share of an epoch's draws}: proportional to weight_group * n_group ** alpha (weights default to 1)."

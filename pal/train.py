@@ -43,7 +43,7 @@ class StageConfig:
 
     def __post_init__(self):
         if not 0 <= self.mix_alpha < float('inf'): raise ValueError(f"StageConfig {self.name!r}: mix_alpha must be a finite number >= 0, got {self.mix_alpha}")
-        bad = {k: v for k, v in (self.task_weights or {}).items() if not 0 < v < float('inf')}
+        bad = {k: v for k, v in (self.task_weights or {}).items() if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float('inf')}
         if bad: raise ValueError(f"StageConfig {self.name!r}: task_weights must be finite numbers > 0, got {bad}")
 
 @dataclass
