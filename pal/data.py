@@ -23,7 +23,8 @@ __all__ = ['RECORD_KEYS', 'CHECKS', 'AUDIO_EXTS', 'OPENAQA_TASKS', 'AUDIOCAPS_NA
            'Records', 'AudioChecker', 'find_audio', 'Instructions', 'openaqa_task', 'load_openaqa', 'load_audiocaps',
            'load_clotho', 'load_esc50', 'load_vggsound', 'load_fsd50k', 'save_records', 'load_records', 'CacheReport',
            'FeatureCache', 'benchmark_cache', 'AudioTextDataset', 'placeholder_id', 'PromptConfig', 'Collator',
-           'LengthGroupedSampler', 'collated_lengths', 'padding_fraction', 'tiny_chat_tokenizer']
+           'bad_mix_alpha', 'bad_mix_weights', 'LengthGroupedSampler', 'collated_lengths', 'padding_fraction',
+           'tiny_chat_tokenizer']
 
 # %% ../nbs/05_data.ipynb #64e23abc
 RECORD_KEYS = ('audio', 'instruction', 'output', 'task', 'dataset', 'split')
@@ -650,6 +651,16 @@ class Collator:
         return out
 
 # %% ../nbs/05_data.ipynb #f7b1c156
+def _number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+def bad_mix_alpha(alpha) -> bool:
+    "Whether `alpha` cannot set a task mix (shares ~ n ** alpha): it must be a finite number >= 0."
+    return not _number(alpha) or not 0 <= alpha < float('inf')
+
+def bad_mix_weights(weights) -> dict:
+    "The entries of `{group: factor}` that cannot weight a task mix: each factor must be a finite number > 0."
+    return {k: v for k, v in (weights or {}).items() if not _number(v) or not 0 < v < float('inf')}
+
 class LengthGroupedSampler:
     "Batches of similar total length, reshuffled per epoch deterministically from (seed, epoch); optionally re-mixed over `groups` (shares ~ weight * n ** alpha)."
     def __init__(self, lengths, batch_size: int, seed: int = 0, group_batches: int = 50, drop_last: bool = True,
@@ -657,7 +668,7 @@ class LengthGroupedSampler:
         self.lengths = torch.as_tensor(list(lengths), dtype=torch.long)
         if self.lengths.dim() != 1 or not len(self.lengths): raise DataError("LengthGroupedSampler: `lengths` must be a non-empty list of ints")
         if batch_size < 1 or group_batches < 1: raise DataError(f"LengthGroupedSampler: batch_size and group_batches must be >= 1")
-        if not 0 <= alpha < float('inf'): raise DataError(f"LengthGroupedSampler: alpha must be a finite number >= 0, got {alpha}")
+        if bad_mix_alpha(alpha): raise DataError(f"LengthGroupedSampler: alpha must be a finite number >= 0, got {alpha}")
         self.batch_size, self.seed, self.group_batches, self.drop_last, self.epoch = batch_size, seed, group_batches, drop_last, 0
         self.alpha, self.group_names, self.groups = float(alpha), None, None
         if groups is not None:
@@ -670,7 +681,7 @@ class LengthGroupedSampler:
         if weights and self.groups is None: raise DataError("LengthGroupedSampler: `weights` need `groups`")
         unknown = sorted(set(weights) - set(self.group_names or ()))
         if unknown: raise DataError(f"LengthGroupedSampler: weights name groups {unknown} that no item has (groups: {self.group_names})")
-        bad = {k: v for k, v in weights.items() if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float('inf')}
+        bad = bad_mix_weights(weights)
         if bad: raise DataError(f"LengthGroupedSampler: weights must be finite numbers > 0, got {bad}")
         self.weights = {k: float(v) for k, v in weights.items()}
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from .data import bad_mix_alpha, bad_mix_weights
 from safetensors.torch import save_file, load_file
 from tqdm.auto import tqdm
 
@@ -42,8 +43,8 @@ class StageConfig:
     task_weights: dict|None = None     # {task: factor} on top of mix_alpha: share ~ factor * records ** mix_alpha (default 1)
 
     def __post_init__(self):
-        if not 0 <= self.mix_alpha < float('inf'): raise ValueError(f"StageConfig {self.name!r}: mix_alpha must be a finite number >= 0, got {self.mix_alpha}")
-        bad = {k: v for k, v in (self.task_weights or {}).items() if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float('inf')}
+        if bad_mix_alpha(self.mix_alpha): raise ValueError(f"StageConfig {self.name!r}: mix_alpha must be a finite number >= 0, got {self.mix_alpha}")
+        bad = bad_mix_weights(self.task_weights)
         if bad: raise ValueError(f"StageConfig {self.name!r}: task_weights must be finite numbers > 0, got {bad}")
 
 @dataclass
