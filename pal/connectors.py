@@ -15,7 +15,7 @@ from torch import Tensor
 from .encoders import lengths_to_mask
 
 # %% auto #0
-__all__ = ['ConnectorConfig', 'MLPProjector', 'sinusoid', 'CrossAttentionBlock', 'Resampler', 'Connector', 'make_connector']
+__all__ = ['ConnectorConfig', 'sinusoid', 'MLPProjector', 'CrossAttentionBlock', 'Resampler', 'Connector', 'make_connector']
 
 # %% ../nbs/03_connectors.ipynb #26bd6744
 @dataclass
@@ -32,6 +32,7 @@ class ConnectorConfig:
     hidden: int|None = None    # mlp hidden size / resampler width (None: out_dim)
     n_summary: int = 0         # PAL unified: extra latent-query summary tokens (0 = none)
     time_pos: bool = True      # resampler and summary: add sinusoidal time positions to the encoder frames
+    time_code: int = 0         # mlp: width of a sinusoidal code of each token's index appended before fc1 (0 = none)
 
     def __post_init__(self):
         def bad(field, why): raise ValueError(f"ConnectorConfig.{field}: {why}")
@@ -40,6 +41,8 @@ class ConnectorConfig:
         for f in ('in_dim', 'out_dim', 'stack', 'n_queries', 'n_heads', 'n_layers'):
             if int(getattr(self, f)) < 1: bad(f, f"must be >= 1, got {getattr(self, f)}")
         if self.n_summary < 0: bad('n_summary', f"must be >= 0, got {self.n_summary}")
+        if not isinstance(self.time_code, int) or isinstance(self.time_code, bool) or self.time_code < 0 or self.time_code % 2:
+            bad('time_code', f"must be an even integer >= 0, got {self.time_code!r}")
         if self.kind == 'resampler' or self.n_summary:
             if self.width % self.n_heads or (self.width // self.n_heads) % 2 or self.width % 2:
                 bad('n_heads', f"width {self.width} must split into {self.n_heads} heads of even size")
@@ -63,13 +66,19 @@ def _check_feats(feats: Tensor, lengths: Tensor, in_dim: int, who: str):
         raise ValueError(f"{who}: lengths must lie in [1, T={T}], got min {int(lengths.min())}, max {int(lengths.max())}")
 
 # %% ../nbs/03_connectors.ipynb #598b77a2
+def sinusoid(T: int, dim: int, device=None) -> Tensor:
+    "Fixed sinusoidal embedding of positions 0..T-1: (T, dim), sines then cosines (`dim` even)."
+    pos = torch.arange(T, device=device, dtype=torch.float32)[:, None]                      # (T, 1)
+    inv = torch.exp(-math.log(10000.0) * torch.arange(0, dim, 2, device=device).float() / dim)  # (dim/2,)
+    return torch.cat([(pos * inv).sin(), (pos * inv).cos()], -1)                             # (T, dim)
+
 class MLPProjector(nn.Module):
     "Merge every `stack` frames (concatenate or average), then Linear-GELU-Linear to `out_dim`."
     def __init__(self, cfg: ConnectorConfig):
         super().__init__()
         self.cfg = cfg
         d_in = cfg.in_dim * cfg.stack if cfg.downsample == 'stack' else cfg.in_dim
-        self.fc1 = nn.Linear(d_in, cfg.width)
+        self.fc1 = nn.Linear(d_in + cfg.time_code, cfg.width)
         self.fc2 = nn.Linear(cfg.width, cfg.out_dim)
 
     def n_tokens(self, lengths: Tensor) -> Tensor:
@@ -85,17 +94,14 @@ class MLPProjector(nn.Module):
         else:
             cnt = frame_ok.reshape(B, N, s).sum(-1, keepdim=True).clamp(min=1)      # (B, N, 1) valid frames per group
             x = x.reshape(B, N, s, D).sum(2) / cnt                                  # (B, N, D)
+        if self.cfg.time_code:                                                      # the token's index, as sines and cosines
+            code = sinusoid(N, self.cfg.time_code, x.device).to(x.dtype)            # (N, time_code)
+            x = torch.cat([x, code.expand(B, N, -1)], -1)                           # (B, N, s*D + time_code)
         y = self.fc2(F.gelu(self.fc1(x)))                                           # (B, N, Dout)
         n = self.n_tokens(lengths)                                                  # (B,)
         return y.masked_fill(~lengths_to_mask(n, N)[..., None], 0.), n
 
 # %% ../nbs/03_connectors.ipynb #947d9d95
-def sinusoid(T: int, dim: int, device=None) -> Tensor:
-    "Fixed sinusoidal embedding of positions 0..T-1: (T, dim), sines then cosines (`dim` even)."
-    pos = torch.arange(T, device=device, dtype=torch.float32)[:, None]                      # (T, 1)
-    inv = torch.exp(-math.log(10000.0) * torch.arange(0, dim, 2, device=device).float() / dim)  # (dim/2,)
-    return torch.cat([(pos * inv).sin(), (pos * inv).cos()], -1)                             # (T, dim)
-
 class CrossAttentionBlock(nn.Module):
     "Pre-norm block: latents attend to the valid encoder frames, then an MLP; both residual."
     def __init__(self, width: int, n_heads: int):

@@ -25,9 +25,9 @@ from .model import EncoderSlot, InjectionConfig, PALCache, PALConfig, PALModel, 
 from .train import PARAM_GROUPS, StageConfig, Trainer, default_curriculum
 
 # %% auto #0
-__all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER', 'KEY_DEFAULTS', 'PRESET_ENCODERS', 'PRESET_LLM',
-           'SMOKE_LABELS', 'SMOKE_WAVES', 'SMOKE_NOTES', 'SMOKE_INSTR', 'WEIGHTS_FORMAT', 'SMOKE_VERSION', 'SR',
-           'PRIMARY', 'EncoderSpec', 'CorpusSettings', 'EvalSettings', 'RunConfig', 'run_key', 'make_run_config',
+__all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER', 'KEY_DEFAULTS', 'TIME_CODE', 'PRESET_ENCODERS',
+           'PRESET_LLM', 'SMOKE_LABELS', 'SMOKE_WAVES', 'SMOKE_NOTES', 'SMOKE_INSTR', 'WEIGHTS_FORMAT', 'SMOKE_VERSION',
+           'SR', 'PRIMARY', 'EncoderSpec', 'CorpusSettings', 'EvalSettings', 'RunConfig', 'run_key', 'make_run_config',
            'tiny_llm', 'tiny_whisper', 'native_bf16', 'run_precision', 'build_llm', 'build_encoder', 'pal_config',
            'lora_stage', 'build_model', 'saved_names', 'CheckpointError', 'weights_meta', 'save_weights',
            'load_weights', 'smoke_corpus', 'read_split', 'mini_corpus_dir', 'corpus_recipe', 'check_recipe',
@@ -38,7 +38,7 @@ __all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER'
 # %% ../nbs/10_pipeline.ipynb #553a7c07
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
 PRESETS = ('smoke', 'mini', 'paper')
-VARIANTS = ('plits', 'delayed', 'lal', 'lal_gated', 'pal', 'pal_unified', 'flamingo')
+VARIANTS = ('plits', 'delayed', 'lal', 'lal_gated', 'lal_timed', 'pal', 'pal_unified', 'flamingo')
 TINY_LLM, TINY_ENCODER = 'tiny-random-llama', 'tiny-whisper'
 
 @dataclass
@@ -149,6 +149,8 @@ def run_key(cfg: RunConfig) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 # %% ../nbs/10_pipeline.ipynb #5a4cacf7
+TIME_CODE = 32   # lal_timed: sinusoidal features of each audio token's index, appended in its MLP connector
+
 def _variant_injection(variant: str, n_layers: int, n_summary: int) -> list[tuple[str, dict, dict]]:
     "(role, injection fields, connector extras) per encoder role ('speech' always first, 'general' only for 'pal')."
     k = max(1, round(n_layers / 4))        # delayed integration: the paper's k=4 of 16 layers, as a fraction
@@ -156,6 +158,7 @@ def _variant_injection(variant: str, n_layers: int, n_summary: int) -> list[tupl
     if variant == 'delayed': return [('speech', dict(mode='plits', start_layer=k), {})]
     if variant == 'lal': return [('speech', dict(mode='lal'), {})]
     if variant == 'lal_gated': return [('speech', dict(mode='lal', lal_softmax='gated'), {})]
+    if variant == 'lal_timed': return [('speech', dict(mode='lal', lal_softmax='gated'), dict(time_code=TIME_CODE))]
     if variant == 'pal_unified': return [('speech', dict(mode='pal_unified'), dict(n_summary=n_summary))]
     if variant == 'flamingo': return [('speech', dict(mode='flamingo', flamingo_every=max(1, n_layers // 4)), {})]
     if variant == 'pal': return [('speech', dict(mode='plits'), {}), ('general', dict(mode='lal'), {}), ('general2', dict(mode='lal'), {})]
