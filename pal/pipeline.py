@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_pipeline.ipynb #f9d84ad7
 from __future__ import annotations
-import argparse, copy, hashlib, json, math, os, re, shutil, sys, time, warnings
+import argparse, collections, copy, hashlib, json, math, os, re, shutil, sys, time, warnings
 from dataclasses import dataclass, field, asdict, fields, replace
 from pathlib import Path
 
@@ -33,7 +33,7 @@ __all__ = ['PIPELINE_VERSION', 'PRESETS', 'VARIANTS', 'TINY_LLM', 'TINY_ENCODER'
            'load_weights', 'smoke_corpus', 'read_split', 'mini_corpus_dir', 'corpus_recipe', 'check_recipe',
            'load_corpus', 'select_data', 'build_caches', 'candidate_labels', 'answer_logprobs', 'select_cache',
            'cached_answer_logprobs', 'named_in', 'predict', 'score', 'runs_root', 'RunInterrupted', 'RunResult',
-           'systems', 'summary_table', 'verdict_table', 'load_run', 'run', 'main']
+           'systems', 'summary_table', 'prior_records', 'verdict_table', 'load_run', 'run', 'main']
 
 # %% ../nbs/10_pipeline.ipynb #553a7c07
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
@@ -715,6 +715,22 @@ def summary_table(tables: dict) -> pd.DataFrame:
             rows.setdefault((r.family, r.metric), {})[name] = f"{r.value:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
     return pd.DataFrame([dict(family=f, metric=m, **v) for (f, m), v in rows.items()])
 
+def prior_records(train_records, records) -> list[dict]:
+    """The `prior` reference: `records` (a scored system, as template) answered without the model. Every answer is the
+    task's most frequent training answer, and candidate labels are ranked by how often they answer the task in training."""
+    freq = {}
+    for r in train_records: freq.setdefault(r['task'], collections.Counter())[r['output']] += 1
+    out = []
+    for r in records:
+        if r['task'] not in freq: raise ValueError(f"prior_records: task {r['task']!r} of record {r.get('id')!r} has no training record")
+        c = freq[r['task']]; top = min(c, key=lambda a: (-c[a], a))             # most frequent, ties by text
+        x = {k: v for k, v in r.items() if k not in ('label_scores', 'label_ntokens')} | dict(pred=top)
+        if r.get('label_scores') is not None:                                      # log count (+0.5), ties broken by label order
+            labels = sorted(r['label_scores'])
+            x['label_scores'] = {l: math.log(c[l] + 0.5) - 1e-6 * i for i, l in enumerate(labels)}
+        out.append(x)
+    return out
+
 def verdict_table(tables: dict, recs: dict, final: str, baselines, es: EvalSettings, seed: int = 0) -> pd.DataFrame:
     "Primary metric per family: final stage vs each baseline, better?, CIs disjoint?, paired-bootstrap p-value."
     rows = []
@@ -854,7 +870,11 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
         eval_system('text_only', audio=False)
     final = [s for s in sysnames if s in {st.name for st in stages}]
     base = [b for b in ('untrained', 'text_only', 'text_only_base') if b in sysnames]
-    summ = summary_table({s: tables[s] for s in sysnames})
+    if final and main:                                                              # the training prior, no model
+        recs['prior'] = prior_records(train_recs, recs[final[-1]]); tables['prior'] = score(recs['prior'], cfg.eval, cfg.seed)
+        with open(d/'eval'/'prior.jsonl', 'w') as f: f.writelines(json.dumps(x) + '\n' for x in recs['prior'])
+        tables['prior'].to_csv(d/'eval'/'prior.csv', index=False); base.append('prior')
+    summ = summary_table({s: tables[s] for s in sysnames + (['prior'] if 'prior' in tables else [])})
     verd = verdict_table(tables, recs, final[-1], base, cfg.eval, cfg.seed) if final else pd.DataFrame()
     tm['total_train_s'] = round(sum(v['seconds'] for v in tm['stages'].values()), 2)
     if main:
