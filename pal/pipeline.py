@@ -717,13 +717,14 @@ def summary_table(tables: dict) -> pd.DataFrame:
 
 def prior_records(train_records, records) -> list[dict]:
     """The `prior` reference: `records` (a scored system, as template) answered without the model. Every answer is the
-    task's most frequent training answer, and candidate labels are ranked by how often they answer the task in training."""
+    task's most frequent training answer, and candidate labels are ranked by how often they answer the task in training.
+    A task without training records (an evaluation-only task) gets the empty answer and the first candidate in label order."""
     freq = {}
     for r in train_records: freq.setdefault(r['task'], collections.Counter())[r['output']] += 1
     out = []
     for r in records:
-        if r['task'] not in freq: raise ValueError(f"prior_records: task {r['task']!r} of record {r.get('id')!r} has no training record")
-        c = freq[r['task']]; top = min(c, key=lambda a: (-c[a], a))             # most frequent, ties by text
+        c = freq.get(r['task'], collections.Counter())
+        top = min(c, key=lambda a: (-c[a], a)) if c else ''                     # most frequent, ties by text
         x = {k: v for k, v in r.items() if k not in ('label_scores', 'label_ntokens')} | dict(pred=top)
         if r.get('label_scores') is not None:                                      # log count (+0.5), ties broken by label order
             labels = sorted(r['label_scores'])
