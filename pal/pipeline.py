@@ -721,11 +721,11 @@ def prior_records(train_records, records) -> list[dict]:
     A task without training records (an evaluation-only task) gets the empty answer and the first candidate in label order."""
     freq = {}
     for r in train_records: freq.setdefault(r['task'], collections.Counter())[r['output']] += 1
+    top = {t: min(c, key=lambda a: (-c[a], a)) for t, c in freq.items()}         # most frequent, ties by text
     out = []
     for r in records:
         c = freq.get(r['task'], collections.Counter())
-        top = min(c, key=lambda a: (-c[a], a)) if c else ''                     # most frequent, ties by text
-        x = {k: v for k, v in r.items() if k not in ('label_scores', 'label_ntokens')} | dict(pred=top)
+        x = {k: v for k, v in r.items() if k not in ('label_scores', 'label_ntokens')} | dict(pred=top.get(r['task'], ''))
         if r.get('label_scores') is not None:                                      # log count (+0.5), ties broken by label order
             labels = sorted(r['label_scores'])
             x['label_scores'] = {l: math.log(c[l] + 0.5) - 1e-6 * i for i, l in enumerate(labels)}
@@ -810,16 +810,18 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
     cands = candidate_labels(corpus['train'] + test_recs)
     tm.update(n_train=len(train_recs), n_test=len(test_ds))
     recs, tables = {}, {}
+    def write_eval(name: str, r: list, df: pd.DataFrame):
+        "System `name`'s scored records and table, as eval/<name>.jsonl and .csv."
+        (d/'eval').mkdir(parents=True, exist_ok=True)
+        with open(d/'eval'/f'{name}.jsonl', 'w') as f: f.writelines(json.dumps(x) + '\n' for x in r)
+        df.to_csv(d/'eval'/f'{name}.csv', index=False)
     def eval_system(name: str, audio: bool = True):
         "Evaluate the model as it is now as system `name` (main process; files in eval/), unless done before."
         if name not in status['evaluated']:
             t = T()
             if main:
                 r = predict(model, tok, test_ds, slots, prompt, cfg.eval, cands, audio=audio, seed=cfg.seed, progress=progress)
-                df = score(r, cfg.eval, cfg.seed)
-                (d/'eval').mkdir(parents=True, exist_ok=True)
-                with open(d/'eval'/f'{name}.jsonl', 'w') as f: f.writelines(json.dumps(x) + '\n' for x in r)
-                df.to_csv(d/'eval'/f'{name}.csv', index=False)
+                write_eval(name, r, score(r, cfg.eval, cfg.seed))
             state.wait_for_everyone()
             tm['eval'][name] = round(T() - t, 2); status['evaluated'].append(name); save_status()
         recs[name] = [json.loads(l) for l in (d/'eval'/f'{name}.jsonl').read_text().splitlines() if l.strip()]
@@ -873,8 +875,7 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
     base = [b for b in ('untrained', 'text_only', 'text_only_base') if b in sysnames]
     if final and main:                                                              # the training prior, no model
         recs['prior'] = prior_records(train_recs, recs[final[-1]]); tables['prior'] = score(recs['prior'], cfg.eval, cfg.seed)
-        with open(d/'eval'/'prior.jsonl', 'w') as f: f.writelines(json.dumps(x) + '\n' for x in recs['prior'])
-        tables['prior'].to_csv(d/'eval'/'prior.csv', index=False); base.append('prior')
+        write_eval('prior', recs['prior'], tables['prior']); base.append('prior')
     summ = summary_table({s: tables[s] for s in sysnames + (['prior'] if 'prior' in tables else [])})
     verd = verdict_table(tables, recs, final[-1], base, cfg.eval, cfg.seed) if final else pd.DataFrame()
     tm['total_train_s'] = round(sum(v['seconds'] for v in tm['stages'].values()), 2)
