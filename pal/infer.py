@@ -11,8 +11,10 @@ import torch
 
 from .audio import AudioError, load_audio
 from .data import Collator, PromptConfig
-from .pipeline import (CheckpointError, RunConfig, build_model, load_weights, runs_root, saved_names, weights_meta,
-                       PIPELINE_VERSION, _decode)
+from .build import CheckpointError, build_model, load_weights, saved_names, weights_meta
+from .config import PIPELINE_VERSION, RunConfig
+from .pipeline import runs_root
+from .scoring import decode_answer
 
 # %% auto #0
 __all__ = ['resolve_checkpoint', 'read_run_config', 'trained_stages', 'Describer', 'load_describer', 'describe', 'main']
@@ -95,7 +97,7 @@ class Describer:
         stop = {self.collate.end_id, self.tok.eos_token_id} - {None}
         new = self.model.generate(b['input_ids'].to(self.device), b['attention_mask'].to(self.device), a,
                                   max_new_tokens=max_new_tokens, eos_token_id=sorted(stop))          # (1, n)
-        return _decode(self.tok, new[0], stop)
+        return decode_answer(self.tok, new[0], stop)
 
 _LOADED: dict = {}
 
