@@ -117,14 +117,17 @@ class RunConfig:
         if extra: raise ValueError(f"RunConfig.from_dict: unknown field(s) {sorted(extra)}")
         return cls(**d)
 
-# %% ../nbs/10a_config.ipynb #0039aa40
-KEY_DEFAULTS = dict(task_weights=None)   # StageConfig fields added after runs existed: left out of the key at these values
+# %% ../nbs/10a_config.ipynb #ac85fcbf
+KEY_DEFAULTS = dict(curriculum=dict(task_weights=None),              # fields added after runs existed: left out of
+                    eval=dict(rank_only=False, length_norm=False, label_end=True))   # the key at these values
 KEY_DECLARATIVE = ('role',)              # EncoderSpec fields that describe, not compute: their effect is hashed elsewhere
 
 def key_dict(cfg: RunConfig) -> dict:
     "The part of `cfg.to_dict()` that the run key hashes (see the decision above)."
     d = cfg.to_dict()
-    d['curriculum'] = [{k: v for k, v in s.items() if not (k in KEY_DEFAULTS and v == KEY_DEFAULTS[k])} for s in d['curriculum']]
+    new = lambda part, k, v: k in KEY_DEFAULTS[part] and v == KEY_DEFAULTS[part][k]
+    d['curriculum'] = [{k: v for k, v in s.items() if not new('curriculum', k, v)} for s in d['curriculum']]
+    d['eval'] = {k: v for k, v in d['eval'].items() if not new('eval', k, v)}
     d['encoders'] = [{k: v for k, v in e.items() if k not in KEY_DECLARATIVE} for e in d['encoders']]
     return d
 
