@@ -12,8 +12,8 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['VARIANTS', 'machine_info', 'connector_train_macs', 'analytic', 'build_variant', 'make_batch', 'measure_one',
-           'run_bench', 'main']
+__all__ = ['VARIANTS', 'machine_info', 'analytic_cost', 'connector_train_macs', 'analytic', 'build_variant', 'make_batch',
+           'measure_one', 'run_bench', 'main']
 
 # %% ../nbs/04b_bench.ipynb #457c504d
 def _rss_mb() -> float:
@@ -28,6 +28,61 @@ def machine_info() -> dict:
     except ImportError: pass
     if torch.cuda.is_available(): d['gpu'] = torch.cuda.get_device_name()
     return d
+
+# %% ../nbs/04b_bench.ipynb #f49f1718
+def analytic_cost(llm_config, Na: int, Nt: int, mode: str = 'plits', start_layer: int = 0, lal_proj: str = 'per_layer',
+                  n_summary: int = 0, flamingo_every: int = 4, ff_mult: int = 4, n_logits: int | None = None,
+                  bytes_per_elem: int = 2, attn_scores: bool = False, lal_softmax: str = 'joint') -> dict:
+    """MACs and activation memory (training, kept for backward) of one sample through the LLM with `Na` audio and `Nt`
+    text tokens. mode: 'text' | 'plits' (start_layer > 0: delayed) | 'lal' | 'pal_unified' (n_summary PLITS tokens + Na
+    via LAL) | 'flamingo'.
+    `macs`: the forward pass; `train_macs`: forward + backward of a training step with the LLM frozen and the audio side
+    (LAL projections, Flamingo blocks) trained: a frozen matmul whose input needs a gradient costs its forward again (dX),
+    a trained one twice (dX and dW), attention twice (dQ, dK, dV); layers below the first audio layer get no backward."""
+    from pal.model import MODES
+    c = llm_config
+    d, f, L, V = c.hidden_size, c.intermediate_size, c.num_hidden_layers, c.vocab_size
+    hd = getattr(c, 'head_dim', None) or d // c.num_attention_heads
+    dq, dkv, H = c.num_attention_heads * hd, c.num_key_value_heads * hd, c.num_attention_heads
+    if mode not in ('text',) + MODES: raise ValueError(f"analytic_cost: mode {mode!r} is not one of {('text',) + MODES}")
+    if not 0 <= start_layer < L: raise ValueError(f"analytic_cost: start_layer={start_layer} outside [0, {L})")
+    lin = lambda n: n * (2 * d * dq + 2 * d * dkv + 3 * d * f)             # q, o, k, v projections and the gated FFN
+    att = lambda nq, nk: 2 * nq * nk * dq                                   # scores QK^T and the weighted sum of V
+    act = lambda n: n * (4 * d + 2 * dq + 2 * dkv + 3 * f)                  # norms' in/out, q, k, v, attn out, FFN inputs
+    probs = lambda nq, nk: H * nq * nk if attn_scores else 0                # materialised attention weights (eager attention)
+    kv_side = lambda n: n * (2 * d * dkv + (d * d if lal_proj == 'per_layer' else 0))   # LAL audio: projection, k_proj, v_proj
+    # its backward: dX of k/v_proj; dX and dW of the projection
+    kv_side_bwd = lambda n: n * (2 * d * dkv + (2 * d * d if lal_proj == 'per_layer' else 0))
+    layers = []
+    for l in range(L):
+        on = mode != 'text' and l >= start_layer
+        if mode == 'plits' and on:
+            n = Na + Nt; m, a = lin(n) + att(n, n), act(n) + probs(n, n)
+            b = lin(n) + 2 * att(n, n)
+        elif mode in ('lal', 'pal_unified') and on:
+            n = Nt + (n_summary if mode == 'pal_unified' else 0)
+            m = lin(n) + att(n, n + Na) + kv_side(Na)
+            a = act(n) + probs(n, n + Na) + Na * (2 * d + 2 * dkv + (d if lal_proj == 'per_layer' else 0))
+            # at LAL's first layer the text stream has no gradient yet: q/k/v projections of text need no dX
+            first = mode == 'lal' and l == start_layer
+            # (and with the gated softmax, its text-only attention needs no backward there either)
+            b = (n * (d * dq + 3 * d * f) if first else lin(n)) + kv_side_bwd(Na)
+            b += 2 * (att(n, Na) if first and lal_softmax == 'gated' else att(n, n + Na))
+        else:
+            m, a, b = lin(Nt) + att(Nt, Nt), act(Nt) + probs(Nt, Nt), 0
+            if mode == 'flamingo' and on: b = lin(Nt) + 2 * att(Nt, Nt)   # after the first block the stream has a gradient
+            if mode == 'flamingo' and on and (l - start_layer) % flamingo_every == 0:   # gated cross-attention + FFN block
+                fm = 2 * Nt * d * d + 2 * Na * d * d + att(Nt, Na) + 2 * ff_mult * d * d * Nt
+                m += fm; b += 2 * fm                                                 # trained: every matmul's dX and dW
+                a += Nt * (4 * d + (ff_mult + 1) * d) + Na * (d + 2 * d) + probs(Nt, Na)
+        layers.append(dict(layer=l, macs=m, bwd_macs=b, act_bytes=a * bytes_per_elem))
+    seq = Nt + (Na if mode == 'plits' else n_summary if mode == 'pal_unified' else 0)   # positions leaving the last layer
+    nl = seq if n_logits is None else n_logits
+    fwd = sum(r['macs'] for r in layers) + nl * d * V
+    bwd = sum(r['bwd_macs'] for r in layers) + (nl * d * V if mode != 'text' else 0)
+    return dict(mode=mode, Na=Na, Nt=Nt, layers=layers, layer_macs=sum(r['macs'] for r in layers),
+                act_bytes=sum(r['act_bytes'] for r in layers), lm_head_macs=nl * d * V, logits_bytes=nl * V * 4,
+                macs=fwd, train_macs=fwd + bwd)
 
 # %% ../nbs/04b_bench.ipynb #aaad32dd
 def connector_train_macs(mode: str, d: int, Na: int, in_dim: int = 384, n_summary: int = 16) -> int:
@@ -46,7 +101,6 @@ def connector_train_macs(mode: str, d: int, Na: int, in_dim: int = 384, n_summar
 
 def analytic(llm_config, mode: str, Na: int, Nt: int, start_layer: int = 0, n_summary: int = 16, n_labels: int = 16) -> dict:
     "MACs (forward; training step incl. the connector: `step_macs`) and activation bytes per sample of bench variant `mode`."
-    from pal.model import analytic_cost
     m = {'delayed': 'plits'}.get(mode, mode)
     r = analytic_cost(llm_config, Na, Nt, m, start_layer=start_layer, n_summary=n_summary if mode == 'pal_unified' else 0,
                       n_logits=n_labels)
@@ -78,12 +132,6 @@ def make_batch(model, Na: int, Nt: int, B: int, in_dim: int = 384, n_labels: int
     labels[ids < 0] = -100                                                            # never on placeholders
     return dict(input_ids=ids, attention_mask=torch.ones_like(ids), labels=labels, audio={'audio': (feats, lengths)})
 
-def _tiny_llm(seed=0):
-    from transformers import LlamaConfig, LlamaForCausalLM
-    torch.manual_seed(seed)
-    return LlamaForCausalLM(LlamaConfig(vocab_size=99, hidden_size=32, intermediate_size=64, num_hidden_layers=4,
-                                        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=2048))
-
 def _smollm2_cfg():
     "SmolLM2-135M-Instruct's shape: 30 layers, d=576, FFN 1536, 9/3 heads, vocab 49152, tied embeddings."
     from transformers import LlamaConfig
@@ -110,8 +158,10 @@ def _paper_llm():
 def measure_one(mode: str, Na: int, Nt: int = 64, B: int = 8, steps: int = 2, warmup: int = 1, preset: str = 'mini') -> dict:
     "Build one variant, run warm-up + timed training steps, report time and peak memory (run in a fresh process)."
     from pal.assets import load_llm
+    from pal.tiny import tiny_llm
     dev = 'cuda' if torch.cuda.is_available() else 'cpu'
-    llm = {'mini': lambda: load_llm()[0], 'mini-random': _smollm2_random, 'tiny': _tiny_llm, 'paper': _paper_llm}[preset]()
+    llm = {'mini': lambda: load_llm()[0], 'mini-random': _smollm2_random, 'tiny': lambda: tiny_llm(n_layers=4),
+           'paper': _paper_llm}[preset]()
     if dev == 'cuda': llm = llm.to(torch.bfloat16)          # a frozen LLM is held in bf16 on a GPU
     model = build_variant(llm, mode, in_dim=384).to(dev)
     for p in model.llm.parameters(): p.requires_grad_(False)
@@ -160,11 +210,12 @@ def run_bench(preset: str = 'mini', audio_lengths=(64, 256, 1024), Nt: int = 64,
     from concurrent.futures import ThreadPoolExecutor
     from transformers import AutoConfig
     from pal.assets import llm_path
+    from pal.tiny import tiny_llm
     cuda = torch.cuda.is_available()
     if isolate is None: isolate = not cuda
     if jobs > 1 and not isolate: raise ValueError("run_bench: jobs > 1 needs isolated processes (isolate=True, the CPU default)")
-    cfg = {'mini': lambda: AutoConfig.from_pretrained(llm_path()), 'mini-random': _smollm2_cfg, 'tiny': lambda: _tiny_llm().config,
-           'paper': lambda: _paper_cfg()}[preset]()
+    cfg = {'mini': lambda: AutoConfig.from_pretrained(llm_path()), 'mini-random': _smollm2_cfg,
+           'tiny': lambda: tiny_llm(n_layers=4).config, 'paper': lambda: _paper_cfg()}[preset]()
     k = round(0.25 * cfg.num_hidden_layers)
     t0 = time.time()
     def one(m, Na):

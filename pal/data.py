@@ -22,9 +22,8 @@ __all__ = ['RECORD_KEYS', 'CHECKS', 'AUDIO_EXTS', 'OPENAQA_TASKS', 'AUDIOCAPS_NA
            'CACHE_FORMAT', 'SENTINEL', 'CHATML_TEMPLATE', 'DataError', 'DataWarning', 'make_record', 'LoadReport',
            'Records', 'AudioChecker', 'find_audio', 'Instructions', 'openaqa_task', 'load_openaqa', 'load_audiocaps',
            'load_clotho', 'load_esc50', 'load_vggsound', 'load_fsd50k', 'save_records', 'load_records', 'CacheReport',
-           'FeatureCache', 'benchmark_cache', 'AudioTextDataset', 'placeholder_id', 'PromptConfig', 'Collator',
-           'bad_mix_alpha', 'bad_mix_weights', 'LengthGroupedSampler', 'collated_lengths', 'padding_fraction',
-           'tiny_chat_tokenizer']
+           'FeatureCache', 'benchmark_cache', 'AudioTextDataset', 'PromptConfig', 'Collator', 'bad_mix_alpha',
+           'bad_mix_weights', 'LengthGroupedSampler', 'collated_lengths', 'padding_fraction', 'tiny_chat_tokenizer']
 
 # %% ../nbs/05_data.ipynb #64e23abc
 RECORD_KEYS = ('audio', 'instruction', 'output', 'task', 'dataset', 'split')
@@ -540,10 +539,6 @@ class AudioTextDataset(torch.utils.data.Dataset):
 # %% ../nbs/05_data.ipynb #25303c12
 SENTINEL = '\x00PAL_AUDIO\x00'
 
-def placeholder_id(i: int) -> int:
-    "Token id that marks an audio position of encoder number `i`."
-    return -200 - i
-
 @dataclass
 class PromptConfig:
     "How records become chat prompts."
@@ -605,7 +600,8 @@ class Collator:
     def encode(self, instruction: str, output: str | None, n_tokens: list, where: str = '') -> tuple[list, list]:
         "(input ids, labels) of one example; `n_tokens[i]` placeholders of encoder i go at the audio position."
         before, after, answer = self.texts(instruction, output if self.train else None)
-        audio = [placeholder_id(i) for i, n in enumerate(n_tokens) for _ in range(int(n))]
+        from pal.model import audio_token_id        # the model owns the placeholder ids (imported here: pal.data stays light)
+        audio = [audio_token_id(i) for i, n in enumerate(n_tokens) for _ in range(int(n))]
         prompt = self._ids(before) + audio + self._ids(after)
         ans = self._ids(answer)
         if self.train and (not ans or ans[-1] != self.end_id):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass, field, asdict
+from typing import NamedTuple
 
 import torch
 import torch.nn as nn
@@ -15,11 +16,12 @@ from transformers.utils import ModelOutput
 
 from .connectors import ConnectorConfig, Connector, make_connector
 from .encoders import lengths_to_mask
+from .variants import ROLES, get_variant, injections, connector_fields
 
 # %% auto #0
 __all__ = ['AUDIO_TOKEN_BASE', 'MODES', 'LORA_FFN', 'audio_token_id', 'InjectionConfig', 'EncoderSlot', 'PALConfig',
-           'GatedCrossAttentionBlock', 'PALCache', 'PALOutput', 'PALModel', 'add_lora', 'variant_config',
-           'analytic_cost']
+           'variant_config', 'PALOutput', 'PALModel', 'AudioKV', 'LayerSide', 'GatedCrossAttentionBlock', 'PALCache',
+           'add_lora']
 
 # %% ../nbs/04_model.ipynb #95bce3f6
 AUDIO_TOKEN_BASE = -200
@@ -34,10 +36,10 @@ class InjectionConfig:
     "How one encoder's audio enters the LLM."
     mode: str = 'plits'          # 'plits' | 'lal' | 'pal_unified' (summary tokens via PLITS + full sequence via LAL) | 'flamingo'
     start_layer: int = 0         # k: audio enters at layer k (0 = the input); lal/flamingo: first layer used
-    lal_proj: str = 'per_layer'  # 'per_layer' (identity-initialised Linear(d, d) per injected layer) | 'shared' (connector output as is)
+    lal_proj: str = 'per_layer'  # 'per_layer' (identity-initialised Linear(d, d) per injected layer) | 'shared' (the connector's)
     lal_norm: bool = True        # audio through the layer's input RMSNorm before its k_proj/v_proj
     lal_rope: str = 'none'       # 'none' (audio keys not rotated) | 'prefix' (audio keys at positions just before the text)
-    lal_softmax: str = 'joint'   # 'joint' (one softmax over audio + text keys) | 'gated' (own softmax, zero-init tanh gate per head)
+    lal_softmax: str = 'joint'   # 'joint' (one softmax over audio + text keys) | 'gated' (own softmax, zero-init tanh gate/head)
     flamingo_every: int = 4      # flamingo: a gated cross-attention block before every n-th layer from start_layer
 
     def __post_init__(self):
@@ -74,275 +76,73 @@ class PALConfig:
         names = [e.name for e in self.encoders]
         if len(set(names)) != len(names): raise ValueError(f"PALConfig.encoders: duplicate names in {names}")
 
-# %% ../nbs/04_model.ipynb #0e7059d2
-def _rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
-    "Rotate x (B, h, T, hd) by RoPE angles cos/sin (B, T, hd) (the half-split convention of Llama and Qwen2)."
-    cos, sin = cos[:, None], sin[:, None]                                            # (B, 1, T, hd)
-    x1, x2 = x.chunk(2, dim=-1)
-    return x * cos + torch.cat([-x2, x1], -1) * sin                                 # (B, h, T, hd)
+# %% ../nbs/04_model.ipynb #dd7df6b6
+def variant_config(variant: str, in_dims: dict, out_dim: int, start_layer: int | None = 0, n_summary: int = 8,
+                   connector: dict | None = None, roles: dict | None = None, n_layers: int | None = None,
+                   **injection) -> PALConfig:
+    """The `PALConfig` of row `variant` of `pal.variants.VARIANTS`. `in_dims`: encoder name -> feature size (order =
+    placeholder ids); `roles`: encoder name -> 'speech' | 'general' (required by 'pal'; else every encoder is 'speech');
+    `start_layer`: the entry layer k (None: the table's default, given `n_layers`); `connector`: ConnectorConfig fields of
+    every encoder; `injection`: InjectionConfig fields of every encoder, over the table's."""
+    row, roles = get_variant(variant), dict(roles or {})
+    if 'mode' in injection:
+        raise ValueError(f"variant_config({variant!r}): the variant sets the mode; got mode={injection['mode']!r}")
+    if variant == 'pal_unified' and len(in_dims) != 1: raise ValueError("variant_config('pal_unified'): exactly one encoder")
+    unknown = [name for name in roles if name not in in_dims]
+    if unknown: raise ValueError(f"variant_config: roles= names {unknown}, which are not encoders of in_dims {list(in_dims)}")
+    bad = [(name, role) for name, role in roles.items() if role not in ROLES]
+    if bad: raise ValueError(f"variant_config: encoder {bad[0][0]!r} has role {bad[0][1]!r}, not one of {ROLES}")
+    if row.general is not None:                                                      # PAL: each encoder routed by its role
+        missing = [name for name in in_dims if name not in roles]
+        if missing or 'speech' not in roles.values():
+            why = f"no role for {missing}" if missing else "no encoder is declared 'speech'"
+            raise ValueError(f"variant_config({variant!r}): {why}; PAL routes the encoders declared 'speech' through PLITS "
+                             "and the 'general' ones through LAL: pass roles= for every encoder, e.g. "
+                             "roles={'whisper': 'speech', 'clap': 'general'}")
+    fields = injections(variant, [roles.get(name, 'speech') for name in in_dims], n_layers=n_layers, start_layer=start_layer)
+    extra = connector_fields(variant, n_summary)                                     # time code, summary tokens
+    slots = []
+    for (name, din), inj in zip(in_dims.items(), fields):
+        con = ConnectorConfig(**{**extra, **(connector or {}), 'in_dim': din, 'out_dim': out_dim,
+                                 'n_summary': extra.get('n_summary', 0)})
+        slots.append(EncoderSlot(name, con, InjectionConfig(**{**inj, **injection})))
+    return PALConfig(slots)
 
-def _sdpa(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: float) -> Tensor:
-    "Attention with GQA-shaped k/v: q (B, H, T, hd), k/v (B, KV, S, hd), boolean mask broadcastable to (B, H, T, S)."
-    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale, enable_gqa=k.shape[1] != q.shape[1])
-
-# %% ../nbs/04_model.ipynb #d2545687
-class GatedCrossAttentionBlock(nn.Module):
-    "Flamingo block before an LLM layer: x += tanh(a)*XAttn(LN(x) -> LN(audio)); x += tanh(f)*FFN(LN(x)); a = f = 0 at init."
-    def __init__(self, d: int, n_heads: int, ff_mult: int = 4):
-        super().__init__()
-        self.n_heads = n_heads
-        self.ln_media, self.ln_x, self.ln_ff = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
-        self.q, self.kv, self.o = nn.Linear(d, d, bias=False), nn.Linear(d, 2 * d, bias=False), nn.Linear(d, d, bias=False)
-        self.ff = nn.Sequential(nn.Linear(d, ff_mult * d, bias=False), nn.GELU(), nn.Linear(ff_mult * d, d, bias=False))
-        self.attn_gate, self.ff_gate = nn.Parameter(torch.zeros(1)), nn.Parameter(torch.zeros(1))
-
-    def media_kv(self, media: Tensor, n: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        "Audio tokens (B, N, d) and valid counts (B,) -> keys, values (B, H, N, hd) and key mask (B, N); computed once."
-        B, N, d = media.shape; H = self.n_heads
-        media = media.to(self.kv.weight.dtype)
-        k, v = self.kv(self.ln_media(media)).view(B, N, 2, H, d // H).permute(2, 0, 3, 1, 4)  # 2 x (B, H, N, hd)
-        return k, v, lengths_to_mask(n, N)
-
-    def forward(self, x: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
-        B, T, d = x.shape; H = self.n_heads
-        h = x.to(self.q.weight.dtype)                                                  # (B, T, d)
-        q = self.q(self.ln_x(h)).view(B, T, H, d // H).transpose(1, 2)                 # (B, H, T, hd)
-        y = F.scaled_dot_product_attention(q, k.to(q.dtype), v.to(q.dtype), attn_mask=mask[:, None, None, :])  # (B, H, T, hd)
-        h = h + torch.tanh(self.attn_gate) * self.o(y.transpose(1, 2).reshape(B, T, d))  # (B, T, d)
-        h = h + torch.tanh(self.ff_gate) * self.ff(self.ln_ff(h))                      # (B, T, d)
-        return h.to(x.dtype)
-
-# %% ../nbs/04_model.ipynb #2cef2df6
-class PALCache:
-    "Greedy-decoding cache: per layer, its own K/V and key validity (layers may hold different lengths), plus the audio K/V of LAL layers and Flamingo blocks, computed once at prefill."
-    def __init__(self, n_layers: int):
-        self.k: list = [None] * n_layers      # (B, KV, S_l, hd) rotated keys of the tokens that went through layer l
-        self.v: list = [None] * n_layers      # (B, KV, S_l, hd)
-        self.valid: list = [None] * n_layers  # (B, S_l) True on real (not padding) tokens
-        self.side: dict = {}                  # layer -> audio K/V for that layer (see `PALModel._side`)
-
-    @property
-    def empty(self) -> bool: return self.k[0] is None
-
-    def lengths(self) -> list[int]:
-        "Cached length of every layer."
-        return [0 if k is None else k.shape[2] for k in self.k]
-
-    def count(self, l: int, B: int, device) -> Tensor:
-        "(B,) real tokens cached at layer l: the RoPE position of the next token at that layer."
-        return torch.zeros(B, dtype=torch.long, device=device) if self.k[l] is None else self.valid[l].sum(1)
-
-    def append(self, l: int, k: Tensor, v: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, Tensor]:
-        if self.k[l] is not None:
-            k, v, valid = torch.cat([self.k[l], k], 2), torch.cat([self.v[l], v], 2), torch.cat([self.valid[l], valid], 1)
-        self.k[l], self.v[l], self.valid[l] = k, v, valid
-        return k, v, valid
-
-# %% ../nbs/04_model.ipynb #45a305bc
+# %% ../nbs/04_model.ipynb #7c54db41
 @dataclass
 class PALOutput(ModelOutput):
-    "`loss`: mean cross-entropy over answer tokens; `logits`: (N, V) at the N answer positions when labels are given and `logits_to_keep` is None, else (B, L or k, V)."
+    """`loss`: mean cross-entropy over answer tokens; `logits`: (N, V) at the N answer positions when labels are given and
+    `logits_to_keep` is None, else (B, L or k, V)."""
     loss: Tensor | None = None
     logits: Tensor | None = None
     hidden_states: tuple | None = None
     cache: PALCache | None = None
 
-def _compact(present: Tensor, valid: Tensor) -> tuple[Tensor | None, Tensor]:
-    "Keep the `present` positions of each row, in order, left-aligned: gather index (B, Lc) (None = all present) and validity (B, Lc)."
-    if bool(present.all()): return None, valid
-    n = present.sum(1)                                                               # (B,)
-    idx = torch.sort((~present).to(torch.int8), dim=1, stable=True).indices[:, :int(n.max())]  # (B, Lc) present first, in order
-    return idx, valid.gather(1, idx) & lengths_to_mask(n, idx.shape[1])            # (B, Lc), (B, Lc)
-
-def _gather(x: Tensor, idx: Tensor | None) -> Tensor:
-    return x if idx is None else x.gather(1, idx[..., None].expand(-1, -1, x.shape[-1]))  # (B, Lc, D)
-
-def _scatter(xc: Tensor, idx: Tensor | None, L: int) -> Tensor:
-    if idx is None: return xc
-    full = xc.new_zeros(xc.shape[0], L, xc.shape[-1])                               # (B, L, D)
-    return full.scatter(1, idx[..., None].expand(-1, -1, xc.shape[-1]), xc)          # (B, L, D)
+def _decoder_and_head(llm: nn.Module) -> tuple[nn.Module, nn.Module]:
+    "(decoder, lm_head) of a Llama/Qwen2-style *ForCausalLM (also inside a peft PeftModel); TypeError for anything else."
+    m = llm.get_base_model() if hasattr(llm, 'get_base_model') else llm
+    if not all(hasattr(m, a) for a in ('model', 'lm_head')) or not all(
+            hasattr(m.model, a) for a in ('embed_tokens', 'layers', 'norm', 'rotary_emb')):
+        raise TypeError("PALModel: llm must be a Llama/Qwen2-style *ForCausalLM (model.embed_tokens/layers/norm/rotary_emb, "
+                        f"lm_head), got {type(m).__name__}")
+    return m.model, m.lm_head
 
 def _identity_linear(d: int) -> nn.Linear:
     lin = nn.Linear(d, d); nn.init.eye_(lin.weight); nn.init.zeros_(lin.bias)
     return lin
 
-def _last_valid(mask: Tensor) -> Tensor:
-    "(B,) index of the last True of each row."
-    return mask.shape[1] - 1 - mask.flip(1).to(torch.int8).argmax(1)
-
-# %% ../nbs/04_model.ipynb #7656d076
-def _check_batch(input_ids, attention_mask, labels):
-    "Shapes and values of a batch; raises ValueError naming the argument."
-    if not isinstance(input_ids, Tensor) or input_ids.ndim != 2 or input_ids.dtype not in (torch.long, torch.int):
-        raise ValueError(f"input_ids must be a (B, L) integer tensor, got {getattr(input_ids, 'shape', type(input_ids))} "
-                         f"{getattr(input_ids, 'dtype', '')}")
-    if attention_mask is None: attention_mask = torch.ones_like(input_ids)
-    if attention_mask.shape != input_ids.shape:
-        raise ValueError(f"attention_mask has shape {tuple(attention_mask.shape)}, input_ids {tuple(input_ids.shape)}")
-    m = attention_mask.bool()
-    if not bool(m.any(1).all()): raise ValueError(f"attention_mask: row(s) {(~m.any(1)).nonzero().flatten().tolist()} have no real token")
-    if labels is not None and labels.shape != input_ids.shape:
-        raise ValueError(f"labels has shape {tuple(labels.shape)}, input_ids {tuple(input_ids.shape)}")
-    return m
-
-@torch.no_grad()
-def _check_placeholders(model, input_ids, mask, n_plits: dict):
-    "Every negative id must be a placeholder of a PLITS encoder in the batch, exactly `n_valid` of them per sample."
-    known = torch.zeros_like(mask)
-    for name, n in n_plits.items():
-        i, s = model.slot(name)
-        ph = input_ids == audio_token_id(i)                                          # (B, L)
-        cnt = ph.sum(1)                                                              # (B,)
-        bad = (cnt != n).nonzero().flatten()
-        if len(bad):
-            b = int(bad[0])
-            raise ValueError(f"encoder {name!r} ({s.injection.mode}): sample {b} has {int(cnt[b])} placeholder tokens "
-                             f"(id {audio_token_id(i)}) but its audio gives {int(n[b])} tokens; the collator must insert "
-                             f"PALModel.n_audio_tokens({name!r}, lengths) placeholders")
-        if bool((ph & ~mask).any()): raise ValueError(f"encoder {name!r}: placeholder tokens under attention_mask == 0")
-        known |= ph
-    stray = (input_ids < 0) & ~known
-    if bool(stray.any()):
-        v = int(input_ids[stray][0]); i = AUDIO_TOKEN_BASE - v
-        if 0 <= i < len(model.cfg.encoders):
-            s = model.cfg.encoders[i]
-            why = (f"encoder {s.name!r} uses mode {s.injection.mode!r}, which takes no placeholders"
-                   if s.injection.mode in ('lal', 'flamingo') else f"`audio` has no entry {s.name!r}")
-        else: why = "it is not the placeholder id of any encoder of this model"
-        raise ValueError(f"input_ids contains negative id {v}: {why}")
-
-# %% ../nbs/04_model.ipynb #e8944420
-def _run_connectors(model, audio, B: int) -> tuple[dict, dict, dict]:
-    "Connector outputs by route: PLITS tokens, LAL sequences, Flamingo media; each name -> (tokens (B, N, d), n_valid (B,))."
-    plits, lal, media = {}, {}, {}
-    if not audio: return plits, lal, media
-    if not isinstance(audio, dict): raise ValueError(f"audio must be a dict name -> (feats, lengths), got {type(audio).__name__}")
-    core, _ = model._core()
-    dt, dev = core.embed_tokens.weight.dtype, core.embed_tokens.weight.device
-    for name, fl in audio.items():
-        _, s = model.slot(name)
-        if not (isinstance(fl, (tuple, list)) and len(fl) == 2): raise ValueError(f"audio[{name!r}] must be a (feats, lengths) pair")
-        feats, lengths = fl
-        if feats.shape[0] != B: raise ValueError(f"audio[{name!r}]: batch size {feats.shape[0]}, input_ids has {B}")
-        con = model.connectors[name]
-        feats, lengths = feats.to(dev, next(con.parameters()).dtype), lengths.to(dev)
-        cast = lambda tn: (tn[0].to(dt), tn[1])
-        mode = s.injection.mode
-        if mode in ('plits', 'pal_unified'): plits[name] = cast(con.summary(feats, lengths) if mode == 'pal_unified' else con(feats, lengths))
-        if mode in ('lal', 'pal_unified'): lal[name] = cast(con(feats, lengths))
-        if mode == 'flamingo': media[name] = cast(con(feats, lengths))
-    return plits, lal, media
-
-# %% ../nbs/04_model.ipynb #eea19a55
-def _side(model, l: int, layer, lal: dict, media: dict) -> dict:
-    "Audio K/V used at layer l: LAL keys/values (joint, gated) and Flamingo media K/V; computed once per forward / prefill."
-    attn, hd = layer.self_attn, model.head_dim
-    core, _ = model._core()
-    names = [nm for nm in lal if model.slot(nm)[1].injection.start_layer <= l]
-    total = sum(lal[nm][1] for nm in names) if names else None                       # (B,) valid audio keys at this layer
-    off, joint, gated = (torch.zeros_like(total) if names else None), [], []     # (B,) keys laid out so far
-    for nm in names:
-        inj = model.slot(nm)[1].injection; k0 = inj.start_layer
-        a, n = lal[nm]                                                               # (B, Na, d), (B,)
-        B, Na, _ = a.shape
-        if inj.lal_proj == 'per_layer':
-            proj = model.lal_proj[nm][l - k0]
-            a = proj(a.to(proj.weight.dtype)).to(a.dtype)                            # (B, Na, d)
-        h = layer.input_layernorm(a) if inj.lal_norm else a                          # (B, Na, d)
-        ak = attn.k_proj(h).view(B, Na, -1, hd).transpose(1, 2)                     # (B, KV, Na, hd)
-        av = attn.v_proj(h).view(B, Na, -1, hd).transpose(1, 2)                     # (B, KV, Na, hd)
-        if inj.lal_rope == 'prefix':                                                 # positions -total .. -1, encoders in order
-            pos = (off - total)[:, None] + torch.arange(Na, device=a.device)[None]   # (B, Na)
-            cos, sin = core.rotary_emb(h, pos)                                       # (B, Na, hd)
-            ak = _rope(ak, cos, sin)
-        off = off + n
-        am = lengths_to_mask(n, Na)                                                  # (B, Na)
-        if inj.lal_softmax == 'joint': joint.append((ak, av, am))
-        else: gated.append((ak, av, am, (nm, l - k0)))
-    side = dict(joint=None, gated=gated, flamingo=[])
-    if joint: side['joint'] = tuple(torch.cat(t, dim=2 if t[0].ndim == 4 else 1) for t in zip(*joint))  # (B, KV, Na, hd) x2, (B, Na)
-    for nm, (m, n) in media.items():
-        inj = model.slot(nm)[1].injection; k0 = inj.start_layer
-        if l >= k0 and (l - k0) % inj.flamingo_every == 0:
-            blk = model.xattn[nm][(l - k0) // inj.flamingo_every]
-            side['flamingo'].append((nm, (l - k0) // inj.flamingo_every, *blk.media_kv(m, n)))
-    return side
-
-# %% ../nbs/04_model.ipynb #51fa8cec
-def _layer(model, l: int, layer, x: Tensor, valid: Tensor, pos: Tensor, cache: PALCache | None, side: dict) -> Tensor:
-    "One decoder layer on the current stream x (B, T, d) with key validity (B, T) and RoPE positions (B, T), plus the layer's audio."
-    core, _ = model._core()
-    B, T, _ = x.shape; hd = model.head_dim
-    for nm, j, mk, mv, mm in side['flamingo']: x = model.xattn[nm][j](x, mk, mv, mm)  # Flamingo block before the layer
-    attn = layer.self_attn
-    h = layer.input_layernorm(x)                                                     # (B, T, d)
-    q = attn.q_proj(h).view(B, T, -1, hd).transpose(1, 2)                           # (B, H, T, hd)
-    k = attn.k_proj(h).view(B, T, -1, hd).transpose(1, 2)                           # (B, KV, T, hd)
-    v = attn.v_proj(h).view(B, T, -1, hd).transpose(1, 2)                           # (B, KV, T, hd)
-    cos, sin = core.rotary_emb(h, pos)                                               # (B, T, hd)
-    q, k = _rope(q, cos, sin), _rope(k, cos, sin)
-    kvalid = valid
-    if cache is not None: k, v, kvalid = cache.append(l, k, v, valid)               # (B, KV, S, hd) x2, (B, S)
-    S = k.shape[2]
-    qi = torch.arange(S - T, S, device=x.device)[:, None]                            # (T, 1) stream index of each query
-    kj = torch.arange(S, device=x.device)[None]                                      # (1, S)
-    mask = ((kj <= qi)[None] & kvalid[:, None, :]) | (kj == qi)[None]               # (B, T, S) causal, real keys, always itself
-    if side['joint'] is not None:
-        ak, av, am = side['joint']                                                   # (B, KV, Na, hd) x2, (B, Na)
-        k, v = torch.cat([ak, k], 2), torch.cat([av, v], 2)                         # (B, KV, Na+S, hd)
-        mask = torch.cat([am[:, None, :].expand(-1, T, -1), mask], 2)               # (B, T, Na+S)
-    y = _sdpa(q, k, v, mask[:, None], attn.scaling)                                  # (B, H, T, hd)
-    for ak, av, am, (nm, j) in side['gated']:
-        ya = _sdpa(q, ak, av, am[:, None, None, :], attn.scaling)                    # (B, H, T, hd)
-        y = y + torch.tanh(model.lal_gate[nm][j]).to(y.dtype)[None, :, None, None] * ya
-    x = x + attn.o_proj(y.transpose(1, 2).reshape(B, T, -1))                         # (B, T, d)
-    return x + layer.mlp(layer.post_attention_layernorm(x))                          # (B, T, d)
-
-# %% ../nbs/04_model.ipynb #c9b2e095
-def _trunk(model, input_ids: Tensor, mask: Tensor, audio, cache: PALCache | None, hidden: list | None) -> Tensor:
-    "Embed, splice PLITS audio at each encoder's start layer, run every layer; returns the last layer's output (B, L, d) aligned with input_ids."
-    core, _ = model._core()
-    B, L = input_ids.shape
-    first = cache is None or cache.empty
-    plits, lal, media = _run_connectors(model, audio, B) if first else ({}, {}, {})
-    if not first and bool((input_ids < 0).any()): raise ValueError("input_ids: audio placeholders after the prefill step")
-    _check_placeholders(model, input_ids, mask, {nm: n for nm, (_, n) in plits.items()})
-    enter: dict[int, list] = {}                                                      # layer -> PLITS encoders entering there
-    for nm in plits: enter.setdefault(model.slot(nm)[1].injection.start_layer, []).append(nm)
-    x = core.embed_tokens(input_ids.clamp(min=0))                                   # (B, L, d) placeholders embedded as id 0 ...
-    present = input_ids >= 0                                                         # (B, L) text, then audio as it enters
-    idx, valid = None, mask
-    for l, layer in enumerate(core.layers):
-        if l in enter or l == 0:
-            x = _scatter(x, idx, L)                                                  # (B, L, d) back to the input layout
-            for nm in enter.get(l, []):
-                tok, n = plits[nm]                                                   # (B, N, d), (B,)
-                ph = input_ids == model.audio_token_id(nm)                           # (B, L)
-                x = x.masked_scatter(ph[..., None], tok[lengths_to_mask(n, tok.shape[1])])  # ... and overwritten here
-                present = present | ph
-            idx, valid = _compact(present, mask)                                     # (B, Lc), (B, Lc)
-            x = _gather(x, idx)                                                      # (B, Lc, d) only what is present
-            if hidden is not None and l == 0: hidden.append(_scatter(x, idx, L) * present[..., None])
-        if cache is not None and l in cache.side: side = cache.side[l]
-        else:
-            side = _side(model, l, layer, lal, media)
-            if cache is not None: cache.side[l] = side
-        past = cache.count(l, B, x.device)[:, None] if cache is not None else 0     # (B, 1) tokens already at this layer
-        pos = (past + valid.long().cumsum(1) - 1).clamp(min=0)                      # (B, Lc) contiguous over real tokens
-        x = _layer(model, l, layer, x, valid, pos, cache, side)                      # (B, Lc, d)
-        if hidden is not None: hidden.append(_scatter(x, idx, L) * present[..., None])
-    return _scatter(x, idx, L)                                                       # (B, L, d)
-
-# %% ../nbs/04_model.ipynb #7c54db41
 class PALModel(nn.Module):
-    "A Llama/Qwen2 causal LM (its own modules and weights) run by an explicit layer loop that takes audio by PLITS, delayed PLITS, LAL, PAL or Flamingo blocks, per encoder."
+    """A Llama/Qwen2 causal LM (its own modules and weights) run by an explicit layer loop that takes audio by PLITS,
+    delayed PLITS, LAL, PAL or Flamingo blocks, per encoder."""
     def __init__(self, llm: nn.Module, cfg: PALConfig):
         super().__init__()
         self.llm, self.cfg = llm, cfg
+        self._parts = _decoder_and_head(llm)           # a plain tuple: not registered again as submodules
         core, _ = self._core()
         c = llm.config
         if 'sliding_attention' in (getattr(c, 'layer_types', None) or []):
-            raise NotImplementedError("PALModel: sliding-window attention layers (Qwen2 use_sliding_window=True) are not supported")
+            raise NotImplementedError("PALModel: sliding-window attention layers (Qwen2 use_sliding_window=True) are not "
+                                      "supported")
         self.n_layers, self.d = c.num_hidden_layers, c.hidden_size
         self.n_heads = c.num_attention_heads
         self.head_dim = getattr(c, 'head_dim', None) or self.d // self.n_heads
@@ -350,7 +150,8 @@ class PALModel(nn.Module):
         self.lal_gate = nn.ParameterDict()
         for s in cfg.encoders:
             inj, k = s.injection, s.injection.start_layer
-            if k >= self.n_layers: raise ValueError(f"encoder {s.name!r}: start_layer={k}, but the LLM has {self.n_layers} layers")
+            if k >= self.n_layers:
+                raise ValueError(f"encoder {s.name!r}: start_layer={k}, but the LLM has {self.n_layers} layers")
             if s.connector.out_dim != self.d:
                 raise ValueError(f"encoder {s.name!r}: connector out_dim={s.connector.out_dim}, the LLM hidden size is {self.d}")
             if (inj.mode == 'pal_unified') != (s.connector.n_summary > 0):
@@ -372,13 +173,9 @@ class PALModel(nn.Module):
             for layer in core.layers: layer.mlp.requires_grad_(False)
 
     # -- lookups -------------------------------------------------------------------------------------------------
-    def _core(self):
-        "(decoder, lm_head) of the wrapped LLM (also when it is a peft PeftModel)."
-        m = self.llm.get_base_model() if hasattr(self.llm, 'get_base_model') else self.llm
-        if not all(hasattr(m, a) for a in ('model', 'lm_head')) or not all(
-                hasattr(m.model, a) for a in ('embed_tokens', 'layers', 'norm', 'rotary_emb')):
-            raise TypeError(f"PALModel: llm must be a Llama/Qwen2-style *ForCausalLM (model.embed_tokens/layers/norm/rotary_emb, lm_head), got {type(m).__name__}")
-        return m.model, m.lm_head
+    def _core(self) -> tuple[nn.Module, nn.Module]:
+        "(decoder, lm_head) of the wrapped LLM, found once when the model was built."
+        return self._parts
 
     def slot(self, name: str) -> tuple[int, EncoderSlot]:
         "(index, slot) of encoder `name`."
@@ -398,6 +195,15 @@ class PALModel(nn.Module):
         if s.injection.mode == 'pal_unified': return torch.full_like(L, s.connector.n_summary)
         return torch.zeros_like(L)
 
+    def check_trainable(self, names) -> None:
+        "Refuse parameter `names` (of `named_parameters()`) that include an LLM FFN weight under `train_ffn=False`."
+        if self.cfg.train_ffn: return
+        params, (core, _) = dict(self.named_parameters()), self._core()
+        ffn = {id(p) for layer in core.layers for p in layer.mlp.parameters()}
+        on = [n for n in names if n in params and id(params[n]) in ffn]
+        if on: raise ValueError(f"PALConfig.train_ffn=False (frozen-FFN ablation), but LLM FFN parameters would train ({on[0]}, "
+                                "...): train groups without the FFN (e.g. not 'llm'/'ffn' in pal.train.set_trainable)")
+
     # -- running -------------------------------------------------------------------------------------------------
     def forward(self, input_ids: Tensor, attention_mask: Tensor | None = None, audio: dict | None = None,
                 labels: Tensor | None = None, logits_to_keep: int | None = None, output_hidden_states: bool = False,
@@ -405,10 +211,6 @@ class PALModel(nn.Module):
         "Loss on answer tokens (labels != -100, shifted), logits only where needed; see `PALOutput`."
         mask = _check_batch(input_ids, attention_mask, labels)
         core, head = self._core()
-        if not self.cfg.train_ffn and torch.is_grad_enabled():
-            on = [n for n, p in core.layers.named_parameters() if '.mlp.' in f'.{n}' and p.requires_grad]
-            if on: raise ValueError(f"PALConfig.train_ffn=False (frozen-FFN ablation), but LLM FFN parameters require grad "
-                                    f"({on[0]}, ...): train groups without the FFN (e.g. not 'llm'/'ffn' in pal.train.set_trainable)")
         if labels is not None and bool((labels[input_ids < 0] != -100).any()):
             raise ValueError("labels must be -100 at audio placeholder positions")
         hidden = [] if output_hidden_states else None
@@ -448,6 +250,290 @@ class PALModel(nn.Module):
             else: ids, m = torch.cat([ids, nxt[:, None]], 1), torch.cat([m, one], 1)    # recompute everything
         return torch.stack(out, 1) if out else input_ids.new_zeros(input_ids.shape[0], 0)
 
+# %% ../nbs/04_model.ipynb #c9b2e095
+def _trunk(model, input_ids: Tensor, mask: Tensor, audio, cache: PALCache | None, hidden: list | None) -> Tensor:
+    """Embed, splice PLITS audio at each encoder's start layer, run every layer; returns the last layer's output (B, L, d)
+    aligned with input_ids."""
+    core, _ = model._core()
+    B, L = input_ids.shape
+    first = cache is None or cache.empty
+    plits, lal, media = _run_connectors(model, audio, B) if first else ({}, {}, {})
+    if not first and bool((input_ids < 0).any()): raise ValueError("input_ids: audio placeholders after the prefill step")
+    _check_placeholders(model, input_ids, mask, {nm: n for nm, (_, n) in plits.items()})
+    enter: dict[int, list] = {}                                                      # layer -> PLITS encoders entering there
+    for nm in plits: enter.setdefault(model.slot(nm)[1].injection.start_layer, []).append(nm)
+    x = core.embed_tokens(input_ids.clamp(min=0))                                   # (B, L, d) placeholders embedded as id 0 ...
+    present = input_ids >= 0                                                         # (B, L) text, then audio as it enters
+    idx, valid = None, mask
+    for l, layer in enumerate(core.layers):
+        if l in enter or l == 0:
+            x = _scatter(x, idx, L)                                                  # (B, L, d) back to the input layout
+            for nm in enter.get(l, []):
+                tok, n = plits[nm]                                                   # (B, N, d), (B,)
+                ph = input_ids == model.audio_token_id(nm)                           # (B, L)
+                x = x.masked_scatter(ph[..., None], tok[lengths_to_mask(n, tok.shape[1])])  # ... and overwritten here
+                present = present | ph
+            idx, valid = _compact(present, mask)                                     # (B, Lc), (B, Lc)
+            x = _gather(x, idx)                                                      # (B, Lc, d) only what is present
+            if hidden is not None and l == 0: hidden.append(_scatter(x, idx, L) * present[..., None])
+        if cache is not None and l in cache.side: side = cache.side[l]
+        else:
+            side = _side(model, l, layer, lal, media) if lal or media else LayerSide()  # audio besides the stream
+            if cache is not None: cache.side[l] = side
+        past = cache.count(l, B, x.device)[:, None] if cache is not None else 0     # (B, 1) tokens already at this layer
+        pos = (past + valid.long().cumsum(1) - 1).clamp(min=0)                      # (B, Lc) contiguous over real tokens
+        x = _layer(model, l, layer, x, valid, pos, cache, side)                      # (B, Lc, d)
+        if hidden is not None: hidden.append(_scatter(x, idx, L) * present[..., None])
+    return _scatter(x, idx, L)                                                       # (B, L, d)
+
+# %% ../nbs/04_model.ipynb #e8944420
+def _run_connectors(model, audio, B: int) -> tuple[dict, dict, dict]:
+    "Connector outputs by route: PLITS tokens, LAL sequences, Flamingo media; each name -> (tokens (B, N, d), n_valid (B,))."
+    plits, lal, media = {}, {}, {}
+    if not audio: return plits, lal, media
+    if not isinstance(audio, dict): raise ValueError(f"audio must be a dict name -> (feats, lengths), got {type(audio).__name__}")
+    core, _ = model._core()
+    dt, dev = core.embed_tokens.weight.dtype, core.embed_tokens.weight.device
+    for name, fl in audio.items():
+        _, s = model.slot(name)
+        if not (isinstance(fl, (tuple, list)) and len(fl) == 2):
+            raise ValueError(f"audio[{name!r}] must be a (feats, lengths) pair")
+        feats, lengths = fl
+        if feats.shape[0] != B: raise ValueError(f"audio[{name!r}]: batch size {feats.shape[0]}, input_ids has {B}")
+        con = model.connectors[name]
+        feats, lengths = feats.to(dev, next(con.parameters()).dtype), lengths.to(dev)
+        cast = lambda tn: (tn[0].to(dt), tn[1])
+        mode = s.injection.mode
+        if mode in ('plits', 'pal_unified'):
+            plits[name] = cast(con.summary(feats, lengths) if mode == 'pal_unified' else con(feats, lengths))
+        if mode in ('lal', 'pal_unified'): lal[name] = cast(con(feats, lengths))
+        if mode == 'flamingo': media[name] = cast(con(feats, lengths))
+    return plits, lal, media
+
+# %% ../nbs/04_model.ipynb #45a305bc
+def _compact(present: Tensor, valid: Tensor) -> tuple[Tensor | None, Tensor]:
+    """Keep the `present` positions of each row, in order, left-aligned: gather index (B, Lc) (None = all present) and
+    validity (B, Lc)."""
+    if bool(present.all()): return None, valid
+    n = present.sum(1)                                                               # (B,)
+    idx = torch.sort((~present).to(torch.int8), dim=1, stable=True).indices[:, :int(n.max())]  # (B, Lc) present first, in order
+    return idx, valid.gather(1, idx) & lengths_to_mask(n, idx.shape[1])            # (B, Lc), (B, Lc)
+
+def _gather(x: Tensor, idx: Tensor | None) -> Tensor:
+    return x if idx is None else x.gather(1, idx[..., None].expand(-1, -1, x.shape[-1]))  # (B, Lc, D)
+
+def _scatter(xc: Tensor, idx: Tensor | None, L: int) -> Tensor:
+    if idx is None: return xc
+    full = xc.new_zeros(xc.shape[0], L, xc.shape[-1])                               # (B, L, D)
+    return full.scatter(1, idx[..., None].expand(-1, -1, xc.shape[-1]), xc)          # (B, L, D)
+
+def _last_valid(mask: Tensor) -> Tensor:
+    "(B,) index of the last True of each row."
+    return mask.shape[1] - 1 - mask.flip(1).to(torch.int8).argmax(1)
+
+# %% ../nbs/04_model.ipynb #7656d076
+def _check_batch(input_ids, attention_mask, labels):
+    "Shapes and values of a batch; raises ValueError naming the argument."
+    if not isinstance(input_ids, Tensor) or input_ids.ndim != 2 or input_ids.dtype not in (torch.long, torch.int):
+        raise ValueError(f"input_ids must be a (B, L) integer tensor, got {getattr(input_ids, 'shape', type(input_ids))} "
+                         f"{getattr(input_ids, 'dtype', '')}")
+    if attention_mask is None: attention_mask = torch.ones_like(input_ids)
+    if attention_mask.shape != input_ids.shape:
+        raise ValueError(f"attention_mask has shape {tuple(attention_mask.shape)}, input_ids {tuple(input_ids.shape)}")
+    m = attention_mask.bool()
+    if not bool(m.any(1).all()):
+        raise ValueError(f"attention_mask: row(s) {(~m.any(1)).nonzero().flatten().tolist()} have no real token")
+    if labels is not None and labels.shape != input_ids.shape:
+        raise ValueError(f"labels has shape {tuple(labels.shape)}, input_ids {tuple(input_ids.shape)}")
+    return m
+
+@torch.no_grad()
+def _check_placeholders(model, input_ids, mask, n_plits: dict):
+    "Every negative id must be a placeholder of a PLITS encoder in the batch, exactly `n_valid` of them per sample."
+    known = torch.zeros_like(mask)
+    for name, n in n_plits.items():
+        i, s = model.slot(name)
+        ph = input_ids == audio_token_id(i)                                          # (B, L)
+        cnt = ph.sum(1)                                                              # (B,)
+        bad = (cnt != n).nonzero().flatten()
+        if len(bad):
+            b = int(bad[0])
+            raise ValueError(f"encoder {name!r} ({s.injection.mode}): sample {b} has {int(cnt[b])} placeholder tokens "
+                             f"(id {audio_token_id(i)}) but its audio gives {int(n[b])} tokens; the collator must insert "
+                             f"PALModel.n_audio_tokens({name!r}, lengths) placeholders")
+        if bool((ph & ~mask).any()): raise ValueError(f"encoder {name!r}: placeholder tokens under attention_mask == 0")
+        known |= ph
+    stray = (input_ids < 0) & ~known
+    if bool(stray.any()):
+        v = int(input_ids[stray][0]); i = AUDIO_TOKEN_BASE - v
+        if 0 <= i < len(model.cfg.encoders):
+            s = model.cfg.encoders[i]
+            why = (f"encoder {s.name!r} uses mode {s.injection.mode!r}, which takes no placeholders"
+                   if s.injection.mode in ('lal', 'flamingo') else f"`audio` has no entry {s.name!r}")
+        else: why = "it is not the placeholder id of any encoder of this model"
+        raise ValueError(f"input_ids contains negative id {v}: {why}")
+
+# %% ../nbs/04_model.ipynb #51fa8cec
+class AudioKV(NamedTuple):
+    "Audio keys and values a layer attends to: one LAL group or one Flamingo block's media."
+    k: Tensor                 # (B, KV, Na, hd) LAL: the layer's own k_proj (GQA-shaped); Flamingo: (B, H, N, hd)
+    v: Tensor                 # the same shape as k
+    mask: Tensor              # (B, Na) True on real audio tokens
+    name: str = ''            # encoder whose gate or block reads them ('' for the joint LAL group)
+    index: int = 0            # that encoder's gate row / Flamingo block number
+
+class LayerSide(NamedTuple):
+    "The audio one layer attends to besides its own stream; computed once per forward (kept in the cache for generation)."
+    joint: AudioKV | None = None     # LAL keys/values under the text's softmax, all such encoders concatenated
+    gated: tuple = ()                # AudioKV per LAL encoder with its own softmax and gate
+    flamingo: tuple = ()             # AudioKV per Flamingo block that runs before this layer
+
+def _layer(model, l: int, layer, x: Tensor, valid: Tensor, pos: Tensor, cache: PALCache | None, side: LayerSide) -> Tensor:
+    "One decoder layer on the stream x (B, T, d) with key validity (B, T) and RoPE positions (B, T), plus the layer's audio."
+    core, _ = model._core()
+    B, T, _ = x.shape; hd = model.head_dim
+    for media in side.flamingo:                                                      # Flamingo blocks before the layer
+        x = model.xattn[media.name][media.index](x, media.k, media.v, media.mask)    # (B, T, d)
+    attn = layer.self_attn
+    h = layer.input_layernorm(x)                                                     # (B, T, d)
+    q = attn.q_proj(h).view(B, T, -1, hd).transpose(1, 2)                           # (B, H, T, hd)
+    k = attn.k_proj(h).view(B, T, -1, hd).transpose(1, 2)                           # (B, KV, T, hd)
+    v = attn.v_proj(h).view(B, T, -1, hd).transpose(1, 2)                           # (B, KV, T, hd)
+    cos, sin = core.rotary_emb(h, pos)                                               # (B, T, hd)
+    q, k = _rope(q, cos, sin), _rope(k, cos, sin)
+    kvalid = valid
+    if cache is not None: k, v, kvalid = cache.append(l, k, v, valid)               # (B, KV, S, hd) x2, (B, S)
+    S = k.shape[2]
+    qi = torch.arange(S - T, S, device=x.device)[:, None]                            # (T, 1) stream index of each query
+    kj = torch.arange(S, device=x.device)[None]                                      # (1, S)
+    mask = ((kj <= qi)[None] & kvalid[:, None, :]) | (kj == qi)[None]               # (B, T, S) causal, real keys, always itself
+    if side.joint is not None:
+        k, v = torch.cat([side.joint.k, k], 2), torch.cat([side.joint.v, v], 2)     # (B, KV, Na+S, hd)
+        mask = torch.cat([side.joint.mask[:, None, :].expand(-1, T, -1), mask], 2)  # (B, T, Na+S)
+    y = _sdpa(q, k, v, mask[:, None], attn.scaling)                                  # (B, H, T, hd)
+    for audio in side.gated:
+        ya = _sdpa(q, audio.k, audio.v, audio.mask[:, None, None, :], attn.scaling)  # (B, H, T, hd)
+        y = y + torch.tanh(model.lal_gate[audio.name][audio.index]).to(y.dtype)[None, :, None, None] * ya
+    x = x + attn.o_proj(y.transpose(1, 2).reshape(B, T, -1))                         # (B, T, d)
+    return x + layer.mlp(layer.post_attention_layernorm(x))                          # (B, T, d)
+
+# %% ../nbs/04_model.ipynb #0e7059d2
+def _rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
+    "Rotate x (B, h, T, hd) by RoPE angles cos/sin (B, T, hd) (the half-split convention of Llama and Qwen2)."
+    cos, sin = cos[:, None], sin[:, None]                                            # (B, 1, T, hd)
+    x1, x2 = x.chunk(2, dim=-1)
+    return x * cos + torch.cat([-x2, x1], -1) * sin                                 # (B, h, T, hd)
+
+def _sdpa(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: float) -> Tensor:
+    "Attention with GQA-shaped k/v: q (B, H, T, hd), k/v (B, KV, S, hd), boolean mask broadcastable to (B, H, T, S)."
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale, enable_gqa=k.shape[1] != q.shape[1])
+
+# %% ../nbs/04_model.ipynb #eea19a55
+def _side(model, l: int, layer, lal: dict, media: dict) -> LayerSide:
+    "What layer l attends to besides its stream: LAL keys/values (joint, gated), Flamingo media; once per forward / prefill."
+    attn, hd = layer.self_attn, model.head_dim
+    core, _ = model._core()
+    names = [nm for nm in lal if model.slot(nm)[1].injection.start_layer <= l]
+    total = sum(lal[nm][1] for nm in names) if names else None                       # (B,) valid audio keys at this layer
+    offset = torch.zeros_like(total) if names else None                              # (B,) keys laid out so far
+    joint, gated = [], []
+    for nm in names:
+        inj = model.slot(nm)[1].injection; j = l - inj.start_layer                    # j: this layer among the encoder's
+        a, n = lal[nm]                                                               # (B, Na, d), (B,)
+        B, Na, _ = a.shape
+        if inj.lal_proj == 'per_layer':
+            proj = model.lal_proj[nm][j]
+            a = proj(a.to(proj.weight.dtype)).to(a.dtype)                            # (B, Na, d)
+        h = layer.input_layernorm(a) if inj.lal_norm else a                          # (B, Na, d)
+        ak = attn.k_proj(h).view(B, Na, -1, hd).transpose(1, 2)                     # (B, KV, Na, hd)
+        av = attn.v_proj(h).view(B, Na, -1, hd).transpose(1, 2)                     # (B, KV, Na, hd)
+        if inj.lal_rope == 'prefix':                                                 # positions -total .. -1, encoders in order
+            pos = (offset - total)[:, None] + torch.arange(Na, device=a.device)[None]   # (B, Na)
+            cos, sin = core.rotary_emb(h, pos)                                       # (B, Na, hd)
+            ak = _rope(ak, cos, sin)
+        offset = offset + n
+        audio = AudioKV(ak, av, lengths_to_mask(n, Na), nm, j)                       # mask (B, Na)
+        (joint if inj.lal_softmax == 'joint' else gated).append(audio)
+    joint_kv = None
+    if joint:                                                                        # one group under the text's softmax
+        joint_kv = AudioKV(torch.cat([kv.k for kv in joint], 2), torch.cat([kv.v for kv in joint], 2),  # (B, KV, sum Na, hd) x2
+                           torch.cat([kv.mask for kv in joint], 1))                 # (B, sum Na)
+    blocks = []
+    for nm, (m, n) in media.items():
+        inj = model.slot(nm)[1].injection; k0 = inj.start_layer
+        if l >= k0 and (l - k0) % inj.flamingo_every == 0:
+            j = (l - k0) // inj.flamingo_every                                       # block number
+            blocks.append(AudioKV(*model.xattn[nm][j].media_kv(m, n), nm, j))       # (B, H, N, hd) x2, (B, N)
+    return LayerSide(joint_kv, tuple(gated), tuple(blocks))
+
+# %% ../nbs/04_model.ipynb #d2545687
+class GatedCrossAttentionBlock(nn.Module):
+    "Flamingo block before an LLM layer: x += tanh(a)*XAttn(LN(x) -> LN(audio)); x += tanh(f)*FFN(LN(x)); a = f = 0 at init."
+    def __init__(self, d: int, n_heads: int, ff_mult: int = 4):
+        super().__init__()
+        self.n_heads = n_heads
+        self.ln_media, self.ln_x, self.ln_ff = nn.LayerNorm(d), nn.LayerNorm(d), nn.LayerNorm(d)
+        self.q, self.kv, self.o = nn.Linear(d, d, bias=False), nn.Linear(d, 2 * d, bias=False), nn.Linear(d, d, bias=False)
+        self.ff = nn.Sequential(nn.Linear(d, ff_mult * d, bias=False), nn.GELU(), nn.Linear(ff_mult * d, d, bias=False))
+        self.attn_gate, self.ff_gate = nn.Parameter(torch.zeros(1)), nn.Parameter(torch.zeros(1))
+
+    def media_kv(self, media: Tensor, n: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        "Audio tokens (B, N, d) and valid counts (B,) -> keys, values (B, H, N, hd) and key mask (B, N); computed once."
+        B, N, d = media.shape; H = self.n_heads
+        media = media.to(self.kv.weight.dtype)
+        k, v = self.kv(self.ln_media(media)).view(B, N, 2, H, d // H).permute(2, 0, 3, 1, 4)  # 2 x (B, H, N, hd)
+        return k, v, lengths_to_mask(n, N)
+
+    def forward(self, x: Tensor, k: Tensor, v: Tensor, mask: Tensor) -> Tensor:
+        B, T, d = x.shape; H = self.n_heads
+        h = x.to(self.q.weight.dtype)                                                  # (B, T, d)
+        q = self.q(self.ln_x(h)).view(B, T, H, d // H).transpose(1, 2)                 # (B, H, T, hd)
+        y = F.scaled_dot_product_attention(q, k.to(q.dtype), v.to(q.dtype), attn_mask=mask[:, None, None, :])  # (B, H, T, hd)
+        h = h + torch.tanh(self.attn_gate) * self.o(y.transpose(1, 2).reshape(B, T, d))  # (B, T, d)
+        h = h + torch.tanh(self.ff_gate) * self.ff(self.ln_ff(h))                      # (B, T, d)
+        return h.to(x.dtype)
+
+# %% ../nbs/04_model.ipynb #2cef2df6
+class PALCache:
+    """Greedy-decoding cache: per layer, its own K/V and key validity (layers may hold different lengths), plus the audio
+    K/V of LAL layers and Flamingo blocks, computed once at prefill."""
+    def __init__(self, n_layers: int):
+        self.k: list = [None] * n_layers      # (B, KV, S_l, hd) rotated keys of the tokens that went through layer l
+        self.v: list = [None] * n_layers      # (B, KV, S_l, hd)
+        self.valid: list = [None] * n_layers  # (B, S_l) True on real (not padding) tokens
+        self.side: dict = {}                  # layer -> its LayerSide (the audio K/V it attends to, see `_side`)
+
+    @property
+    def empty(self) -> bool: return self.k[0] is None
+
+    def lengths(self) -> list[int]:
+        "Cached length of every layer."
+        return [0 if k is None else k.shape[2] for k in self.k]
+
+    def count(self, l: int, B: int, device) -> Tensor:
+        "(B,) real tokens cached at layer l: the RoPE position of the next token at that layer."
+        return torch.zeros(B, dtype=torch.long, device=device) if self.k[l] is None else self.valid[l].sum(1)
+
+    def append(self, l: int, k: Tensor, v: Tensor, valid: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        if self.k[l] is not None:
+            k, v, valid = torch.cat([self.k[l], k], 2), torch.cat([self.v[l], v], 2), torch.cat([self.valid[l], valid], 1)
+        self.k[l], self.v[l], self.valid[l] = k, v, valid
+        return k, v, valid
+
+    def select(self, idx: Tensor) -> PALCache:
+        "A cache holding rows `idx` (B',) of this one (rows may repeat), e.g. one prefilled prompt per candidate answer."
+        out, idx = PALCache(len(self.k)), torch.as_tensor(idx)
+        out.k, out.v, out.valid, out.side = (_rows(x, idx) for x in (self.k, self.v, self.valid, self.side))
+        return out
+
+def _rows(x, idx: Tensor):
+    "Rows `idx` of every batch-first tensor in a nested structure (lists, tuples, named tuples, dicts); other leaves kept."
+    if torch.is_tensor(x): return x.index_select(0, idx.to(x.device))
+    if isinstance(x, tuple) and hasattr(x, '_fields'): return type(x)(*(_rows(v, idx) for v in x))
+    if isinstance(x, (list, tuple)): return type(x)(_rows(v, idx) for v in x)
+    if isinstance(x, dict): return {k: _rows(v, idx) for k, v in x.items()}
+    return x
+
 # %% ../nbs/04_model.ipynb #5df4fc2d
 LORA_FFN = ('gate_proj', 'up_proj', 'down_proj')
 
@@ -457,8 +543,8 @@ def add_lora(model: PALModel, r: int = 8, alpha: int = 16, dropout: float = 0.0,
     from peft import LoraConfig, inject_adapter_in_model
     targets = tuple(targets) + (LORA_FFN if ffn else ())
     if not model.cfg.train_ffn and set(targets) & set(LORA_FFN):
-        raise ValueError(f"add_lora: targets {sorted(set(targets) & set(LORA_FFN))} are FFN modules, but PALConfig.train_ffn=False "
-                         "(the frozen-FFN ablation); drop them or set train_ffn=True")
+        raise ValueError(f"add_lora: targets {sorted(set(targets) & set(LORA_FFN))} are FFN modules, but "
+                         "PALConfig.train_ffn=False (the frozen-FFN ablation); drop them or set train_ffn=True")
     core, _ = model._core()
     names = {n.rsplit('.', 1)[-1] for n, _ in core.layers.named_modules()}
     missing = [t for t in targets if t not in names]
@@ -470,75 +556,3 @@ def add_lora(model: PALModel, r: int = 8, alpha: int = 16, dropout: float = 0.0,
     for n, p in model.named_parameters():
         if 'lora_' in n: p.requires_grad_(True)
     return lora
-
-# %% ../nbs/04_model.ipynb #dd7df6b6
-def variant_config(variant: str, in_dims: dict, out_dim: int, start_layer: int = 0, n_summary: int = 8,
-                   connector: dict | None = None, **injection) -> PALConfig:
-    """The paper's variants as configs. `in_dims`: encoder name -> feature size (order = placeholder ids).
-    'plits' | 'delayed' (PLITS from `start_layer`) | 'lal' | 'pal' (encoders named *whisper* via PLITS at layer 0, the others
-    via LAL from `start_layer`) | 'pal_unified' (one encoder) | 'flamingo'."""
-    kinds = ('plits', 'delayed', 'lal', 'pal', 'pal_unified', 'flamingo')
-    if variant not in kinds: raise ValueError(f"variant_config: {variant!r} is not one of {kinds}")
-    if variant == 'pal_unified' and len(in_dims) != 1: raise ValueError("variant_config('pal_unified'): exactly one encoder")
-    if variant == 'pal' and not any('whisper' in n for n in in_dims):
-        raise ValueError("variant_config('pal'): PAL routes encoders named *whisper* through PLITS; none is named so")
-    slots = []
-    for name, din in in_dims.items():
-        mode, k = {'plits': ('plits', 0), 'delayed': ('plits', start_layer), 'lal': ('lal', start_layer),
-                   'pal': ('plits', 0) if 'whisper' in name else ('lal', start_layer),
-                   'pal_unified': ('pal_unified', start_layer), 'flamingo': ('flamingo', start_layer)}[variant]
-        con = ConnectorConfig(**{**(connector or {}), 'in_dim': din, 'out_dim': out_dim,
-                                 'n_summary': n_summary if mode == 'pal_unified' else 0})
-        slots.append(EncoderSlot(name, con, InjectionConfig(mode, start_layer=k, **injection)))
-    return PALConfig(slots)
-
-# %% ../nbs/04_model.ipynb #f49f1718
-def analytic_cost(llm_config, Na: int, Nt: int, mode: str = 'plits', start_layer: int = 0, lal_proj: str = 'per_layer',
-                  n_summary: int = 0, flamingo_every: int = 4, ff_mult: int = 4, n_logits: int | None = None,
-                  bytes_per_elem: int = 2, attn_scores: bool = False, lal_softmax: str = 'joint') -> dict:
-    """MACs and activation memory (training, kept for backward) of one sample through the LLM with `Na` audio and `Nt` text tokens.
-    mode: 'text' | 'plits' (start_layer > 0: delayed) | 'lal' | 'pal_unified' (n_summary PLITS tokens + Na via LAL) | 'flamingo'.
-    `macs`: the forward pass; `train_macs`: forward + backward of a training step with the LLM frozen and the audio side
-    (LAL projections, Flamingo blocks) trained: a frozen matmul whose input needs a gradient costs its forward again (dX),
-    a trained one twice (dX and dW), attention twice (dQ, dK, dV); layers below the first audio layer get no backward."""
-    c = llm_config
-    d, f, L, V = c.hidden_size, c.intermediate_size, c.num_hidden_layers, c.vocab_size
-    hd = getattr(c, 'head_dim', None) or d // c.num_attention_heads
-    dq, dkv, H = c.num_attention_heads * hd, c.num_key_value_heads * hd, c.num_attention_heads
-    if mode not in ('text',) + MODES: raise ValueError(f"analytic_cost: mode {mode!r} is not one of {('text',) + MODES}")
-    if not 0 <= start_layer < L: raise ValueError(f"analytic_cost: start_layer={start_layer} outside [0, {L})")
-    lin = lambda n: n * (2 * d * dq + 2 * d * dkv + 3 * d * f)             # q, o, k, v projections and the gated FFN
-    att = lambda nq, nk: 2 * nq * nk * dq                                   # scores QK^T and the weighted sum of V
-    act = lambda n: n * (4 * d + 2 * dq + 2 * dkv + 3 * f)                  # norms' inputs/outputs, q, k, v, attn out, FFN inputs
-    probs = lambda nq, nk: H * nq * nk if attn_scores else 0                # materialised attention weights (eager attention)
-    kv_side = lambda n: n * (2 * d * dkv + (d * d if lal_proj == 'per_layer' else 0))   # LAL audio: projection, k_proj, v_proj
-    kv_side_bwd = lambda n: n * (2 * d * dkv + (2 * d * d if lal_proj == 'per_layer' else 0))  # dX of k/v_proj; dX, dW of the projection
-    layers = []
-    for l in range(L):
-        on = mode != 'text' and l >= start_layer
-        if mode == 'plits' and on:
-            n = Na + Nt; m, a = lin(n) + att(n, n), act(n) + probs(n, n)
-            b = lin(n) + 2 * att(n, n)
-        elif mode in ('lal', 'pal_unified') and on:
-            n = Nt + (n_summary if mode == 'pal_unified' else 0)
-            m = lin(n) + att(n, n + Na) + kv_side(Na)
-            a = act(n) + probs(n, n + Na) + Na * (2 * d + 2 * dkv + (d if lal_proj == 'per_layer' else 0))
-            # at LAL's first layer the text stream has no gradient yet: q/k/v projections of text need no dX
-            first = mode == 'lal' and l == start_layer
-            # (and with the gated softmax, its text-only attention needs no backward there either)
-            b = (n * (d * dq + 3 * d * f) if first else lin(n)) + kv_side_bwd(Na)
-            b += 2 * (att(n, Na) if first and lal_softmax == 'gated' else att(n, n + Na))
-        else:
-            m, a, b = lin(Nt) + att(Nt, Nt), act(Nt) + probs(Nt, Nt), 0
-            if mode == 'flamingo' and on: b = lin(Nt) + 2 * att(Nt, Nt)               # after the first block the stream has a gradient
-            if mode == 'flamingo' and on and (l - start_layer) % flamingo_every == 0:    # gated cross-attention + gated FFN block
-                fm = 2 * Nt * d * d + 2 * Na * d * d + att(Nt, Na) + 2 * ff_mult * d * d * Nt
-                m += fm; b += 2 * fm                                                 # trained: every matmul's dX and dW
-                a += Nt * (4 * d + (ff_mult + 1) * d) + Na * (d + 2 * d) + probs(Nt, Na)
-        layers.append(dict(layer=l, macs=m, bwd_macs=b, act_bytes=a * bytes_per_elem))
-    seq = Nt + (Na if mode == 'plits' else n_summary if mode == 'pal_unified' else 0)   # positions leaving the last layer
-    nl = seq if n_logits is None else n_logits
-    fwd, bwd = sum(r['macs'] for r in layers) + nl * d * V, sum(r['bwd_macs'] for r in layers) + (nl * d * V if mode != 'text' else 0)
-    return dict(mode=mode, Na=Na, Nt=Nt, layers=layers, layer_macs=sum(r['macs'] for r in layers),
-                act_bytes=sum(r['act_bytes'] for r in layers), lm_head_macs=nl * d * V, logits_bytes=nl * V * 4,
-                macs=fwd, train_macs=fwd + bwd)

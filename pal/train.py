@@ -74,12 +74,12 @@ def set_trainable(model: nn.Module, groups, extra: dict|None = None) -> list[str
     pats = {**PARAM_GROUPS, **(extra or {})}
     unknown = [g for g in groups if g not in pats]
     if unknown: raise ValueError(f"unknown parameter groups {unknown}; known: {list(pats)}")
-    names = []
-    for n, p in model.named_parameters():
-        on = any(re.search(pats[g], n) for g in groups)
-        p.requires_grad_(on)
-        if on: names.append(n)
+    names = [n for n, _ in model.named_parameters() if any(re.search(pats[g], n) for g in groups)]
     if not names: raise ValueError(f"no parameter matches the groups {list(groups)}")
+    check = getattr(model, 'check_trainable', None)
+    if check is not None: check(names)                 # the model may refuse (PALModel: the frozen-FFN ablation)
+    chosen = set(names)
+    for n, p in model.named_parameters(): p.requires_grad_(n in chosen)
     return names
 
 # %% ../nbs/07_train.ipynb #4c11458c
@@ -221,10 +221,8 @@ class _TinyWrapped(nn.Module):
     "A tiny Llama as `llm` plus an input adapter outside it (the 'audio' group), for trainer tests."
     def __init__(self, seed=0):
         super().__init__()
-        from transformers import LlamaConfig, LlamaForCausalLM
-        torch.manual_seed(seed)
-        self.llm = LlamaForCausalLM(LlamaConfig(vocab_size=99, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                                                num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64))
+        from pal.tiny import tiny_llm
+        self.llm = tiny_llm(seed, n_layers=2, max_position_embeddings=64)
         self.adapter = nn.Linear(32, 32); nn.init.eye_(self.adapter.weight); nn.init.zeros_(self.adapter.bias)
     def forward(self, input_ids, attention_mask, labels):
         emb = self.adapter(self.llm.get_input_embeddings()(input_ids))   # (B, L, D)
