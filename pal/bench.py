@@ -108,7 +108,8 @@ def analytic(llm_config, mode: str, Na: int, Nt: int, start_layer: int = 0, n_su
     return r | dict(step_macs=r['train_macs'] + r['connector_train_macs'])
 
 # %% ../nbs/04b_bench.ipynb #eceef61e
-VARIANTS = ('plits', 'delayed', 'lal', 'pal_unified', 'flamingo')
+from .variants import VARIANTS as _TABLE
+VARIANTS = tuple(v.name for v in _TABLE.values() if v.paper and not v.multi_encoder)   # one encoder each
 
 def build_variant(llm, mode: str, in_dim: int = 384, n_summary: int = 16, delay_frac: float = 0.25):
     "A `PALModel` for bench variant `mode` around `llm` (frozen), one encoder slot 'audio', MLP connector without stacking."
