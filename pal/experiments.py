@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_experiments.ipynb #e9f43963
 from __future__ import annotations
-import json, os, platform, tempfile, time, warnings
+import json, os, platform, sys, tempfile, time, warnings
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import torch
 from .assets import cache_dir, pal_home
 from .eval import TASK_KINDS, EvalConfig, paired_bootstrap
 from .model import InjectionConfig
-from .config import PRESETS, RunConfig, make_run_config, preset_encoders, run_key
+from .config import PRESETS, RunConfig, make_run_config, missing, preflight, preset_encoders, run_key
 from .model import LORA_FFN
 from .pipeline import RunResult, run, runs_root
 from .scoring import PRIMARY
@@ -24,9 +24,9 @@ from .scoring import PRIMARY
 __all__ = ['EXP_BUDGET', 'BUDGET_KEYS', 'EXP_EVAL', 'LORA_WITH_FFN', 'DELAY_KS', 'EXPERIMENTS', 'STAGEWISE', 'MINI_COST',
            'encoder_slots', 'exp_config', 'delay_layer', 'delayed_config', 'delay_configs', 'attn_only_configs',
            'ensemble_configs', 'final_configs', 'lal_pal_configs', 'plan_table', 'estimate_seconds', 'estimate_line',
-           'main', 'preflight', 'run_configs', 'eval_stages', 'primary_table', 'relative_change', 'fmt_ci',
-           'wide_table', 'findings', 'plot_primary', 'plot_relative', 'mini_note', 'package_versions', 'machine',
-           'run_meta', 'result_paths', 'write_results', 'check_primary', 'report_markdown', 'exp_setup']
+           'main', 'run_configs', 'eval_stages', 'primary_table', 'relative_change', 'fmt_ci', 'wide_table', 'findings',
+           'plot_primary', 'plot_relative', 'mini_note', 'package_versions', 'machine', 'run_meta', 'result_paths',
+           'write_results', 'check_primary', 'report_markdown', 'exp_setup']
 
 # %% ../nbs/12_experiments.ipynb #a16169e4
 EXP_BUDGET = {   # preset -> overrides of every experiment run (see the table above)
@@ -198,7 +198,11 @@ def main(argv=None):
     print(plan_table(cfgs, a.root).to_string(index=False))
     if a.preset == 'mini': print(estimate_line(cfgs, a.root, stage_evals=a.name in STAGEWISE))
     if a.dry_run: return cfgs
-    preflight(cfgs)
+    problems = missing(cfgs)
+    if problems:                                       # before anything loads: one list of what is missing, status 2
+        print(f"python -m pal.experiments: preset {a.preset!r} cannot run here; missing:\n  - " + "\n  - ".join(problems),
+              file=sys.stderr)
+        raise SystemExit(2)
     res = run_configs(cfgs, root=a.root, progress=True)
     from accelerate import PartialState
     if a.name in STAGEWISE and PartialState().is_main_process:
@@ -208,39 +212,6 @@ def main(argv=None):
 # %% ../nbs/12_experiments.ipynb #223dc6f4
 #| eval: false
 if __name__ == '__main__': main()
-
-# %% ../nbs/12_experiments.ipynb #489db175
-def _hub_ok(repo: str) -> bool:
-    "A hub id is usable: a local folder, in the local HF cache, or the hub is allowed (HF_HUB_OFFLINE unset)."
-    if Path(repo).expanduser().exists(): return True
-    try:
-        from huggingface_hub import try_to_load_from_cache
-        if isinstance(try_to_load_from_cache(repo, 'config.json'), str): return True
-    except Exception: pass
-    return os.environ.get('HF_HUB_OFFLINE', '0') in ('', '0', 'false', 'False')
-
-def preflight(cfgs, need_gpu: bool | None = None) -> None:
-    "Raise one RuntimeError naming everything the configs need that this machine lacks (paper preset: GPU, hub checkpoints, SSLAM, manifests)."
-    cfgs = list(cfgs.values()) if isinstance(cfgs, dict) else list(cfgs)
-    problems = []
-    if need_gpu is None: need_gpu = any(c.preset == 'paper' for c in cfgs)
-    if need_gpu and not torch.cuda.is_available():
-        problems.append("no CUDA GPU: the paper preset trains Llama-3.2-1B in bf16 (run it on a GPU machine; on several GPUs first "
-                        "`accelerate launch -m pal.experiments NAME --preset paper`, then the notebook reuses those runs)")
-    hub = sorted({c.llm for c in cfgs if '/' in c.llm} | {e.encoder for c in cfgs for e in c.encoders if '/' in e.encoder})
-    for h in hub:
-        if not _hub_ok(h): problems.append(f"{h}: not in the local Hugging Face cache and HF_HUB_OFFLINE=1 (download it once with hub access)")
-    if any(e.encoder == 'clap' for c in cfgs for e in c.encoders):
-        from pal.encoders import DEFAULT_CLAP
-        if not _hub_ok(DEFAULT_CLAP): problems.append(f"clap ({DEFAULT_CLAP}): not in the local Hugging Face cache and HF_HUB_OFFLINE=1")
-    if any(e.encoder == 'sslam' and 'checkpoint' not in e.options for c in cfgs for e in c.encoders) and not os.environ.get('PAL_SSLAM_CKPT'):
-        problems.append("sslam: no checkpoint (set PAL_SSLAM_CKPT to the SSLAM_pretrain checkpoint, github.com/ta012/SSLAM)")
-    for c in cfgs:
-        for k, p in c.corpus.manifests.items():
-            if k in ('train', 'test') and not Path(p).expanduser().exists():
-                problems.append(f"corpus manifest {k!r}: {p} does not exist (OpenAQA JSON; pass corpus=dict(..., manifests=...) or run from its folder)")
-    problems = list(dict.fromkeys(problems))
-    if problems: raise RuntimeError("this preset cannot run here:\n  - " + "\n  - ".join(problems))
 
 # %% ../nbs/12_experiments.ipynb #be004504
 def run_configs(cfgs: dict, root=None, progress: bool = False, verbose: bool = True, **kw) -> dict:
