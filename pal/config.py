@@ -18,10 +18,10 @@ from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
 __all__ = ['PIPELINE_VERSION', 'PRESETS', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_LLM', 'N_SUMMARY', 'PRESET_ENCODERS',
-           'EncoderSpec', 'CorpusSettings', 'RunConfig', 'key_dict', 'run_key', 'preset_encoders', 'make_run_config',
-           'native_bf16', 'run_precision', 'PreflightError', 'missing', 'preflight']
+           'STUDY_STEPS', 'EncoderSpec', 'CorpusSettings', 'RunConfig', 'key_dict', 'run_key', 'preset_encoders',
+           'make_run_config', 'study_config', 'native_bf16', 'run_precision', 'PreflightError', 'missing', 'preflight']
 
-# %% ../nbs/10a_config.ipynb #a1406c97
+# %% ../nbs/10a_config.ipynb #1c2eac6e
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
 PRESETS = ('smoke', 'mini', 'paper')
 
@@ -39,7 +39,7 @@ class EncoderSpec:
 @dataclass
 class CorpusSettings:
     "Where the records come from and how many of them a run uses."
-    source: str = 'smoke'            # 'smoke' (pal.tiny.smoke_corpus) | 'mini' (pal.corpus) | 'openaqa' (manifests)
+    source: str = 'smoke'            # 'smoke' (pal.tiny.smoke_corpus) | 'mini' (pal.corpus) | 'suite' (pal.corpus.build_suite) | 'openaqa'
     scale: float = 1.0               # mini: pal.corpus size factor
     seed: int = 0                    # corpus seed (smoke, mini) and subset seed
     n_per_task: int = 6              # smoke: training records per task (test: a third of it, at least 2)
@@ -89,8 +89,8 @@ class RunConfig:
         if roles: bad('encoders', f"role(s) {roles} are not 'speech' or 'general'")
         if not self.curriculum: bad('curriculum', "at least one stage is needed")
         if len({s.name for s in self.curriculum}) != len(self.curriculum): bad('curriculum', "stage names must be unique")
-        if self.corpus.source not in ('smoke', 'mini', 'openaqa'):
-            bad('corpus.source', f"{self.corpus.source!r} is not 'smoke', 'mini' or 'openaqa'")
+        if self.corpus.source not in ('smoke', 'mini', 'suite', 'openaqa'):
+            bad('corpus.source', f"{self.corpus.source!r} is not 'smoke', 'mini', 'suite' or 'openaqa'")
         if self.batch_size < 1: bad('batch_size', f"must be >= 1, got {self.batch_size}")
         if set(self.eval.text_only) - {'final', 'base'}:
             bad('eval.text_only', f"{self.eval.text_only} may hold only 'final' and 'base'")
@@ -185,7 +185,23 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
     cfg.update(overrides)
     return RunConfig(**cfg)
 
-# %% ../nbs/10a_config.ipynb #536b7f49
+# %% ../nbs/10a_config.ipynb #18ece3d2
+STUDY_STEPS = dict(smoke=(3, 3), mini=(300, 600), paper=(2000, 4000))   # align, closed: optimizer steps of a study run
+
+def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', steps=None, **overrides) -> RunConfig:
+    "The study's protocol for `variant` (see above): the suite, two stages, ranking-only evaluation; `overrides` replace RunConfig fields."
+    base = make_run_config(preset, variant, seed)
+    n_align, n_closed = steps or STUDY_STEPS[preset]
+    stages = [StageConfig('align', train=('audio',), tasks=None, lr=2e-3, max_steps=n_align, batch_size=base.batch_size),
+              StageConfig('closed', train=('audio', 'lora'), tasks=None, lr=1e-3, max_steps=n_closed, batch_size=base.batch_size)]
+    corpus = base.corpus if preset == 'smoke' else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
+    ev = replace(base.eval, rank_only=True, length_norm=True, label_end=False, every_stage=False, untrained=True,
+                 text_only=('final',), max_candidates=None)
+    cfg = dict(curriculum=stages, corpus=corpus, eval=ev) | overrides
+    return RunConfig.from_dict(base.to_dict() | {k: (asdict(v) if hasattr(v, '__dataclass_fields__') else
+                                                     [asdict(x) for x in v] if k == 'curriculum' else v) for k, v in cfg.items()})
+
+# %% ../nbs/10a_config.ipynb #42456aac
 def native_bf16(device=None) -> bool:
     "Whether `device` (default: the Accelerate device) multiplies bf16 natively: CUDA with bf16, or a CPU with AVX512-BF16 or AMX."
     from accelerate import PartialState
@@ -202,7 +218,7 @@ def run_precision(cfg: RunConfig, device=None) -> dict:
     mp = ('bf16' if bf else 'no') if cfg.mixed_precision == 'auto' else cfg.mixed_precision
     return dict(llm_dtype=dtype, mixed_precision=mp)
 
-# %% ../nbs/10a_config.ipynb #36cdc2a0
+# %% ../nbs/10a_config.ipynb #4f3256a7
 class PreflightError(RuntimeError):
     "What a configuration needs that this machine lacks, every item listed."
 

@@ -22,6 +22,7 @@ __all__ = ['TASK_KINDS', 'NOT_COMPUTED', 'EvalConfig', 'normalise_answer', 'pars
 
 # %% ../nbs/08_eval.ipynb #07c84b37
 TASK_KINDS = dict(cls='closed', instrument='closed', pitch='closed', order='closed', speech_detect='closed',
+                  category='closed', family='closed', word='closed',      # families of the evaluation suite (pal.corpus)
                   count='count', asr='asr', cap='caption', open='open')
 
 @dataclass

@@ -18,11 +18,11 @@ from .eval import TASK_KINDS, EvalConfig, compare, evaluate, paired_bootstrap
 from .model import PALCache
 
 # %% auto #0
-__all__ = ['PRIMARY', 'BENCH_FAMILIES', 'EvalSettings', 'candidate_labels', 'named_in', 'choices', 'answer_logprobs',
+__all__ = ['PRIMARY', 'BENCH_FAMILIES', 'EvalSettings', 'candidate_labels', 'named_in', 'ranked', 'choices', 'answer_logprobs',
            'cached_answer_logprobs', 'decode_answer', 'generate_answers', 'answer_slots', 'rank_labels', 'predict',
            'score', 'prior_records', 'summary_table', 'verdict_table', 'ranking_bench', 'main']
 
-# %% ../nbs/08a_scoring.ipynb #a8e4116c
+# %% ../nbs/08a_scoring.ipynb #a1696d87
 @dataclass
 class EvalSettings:
     "How every system of a run is evaluated (see `predict` and `pal.pipeline.run`)."
@@ -55,6 +55,10 @@ def named_in(instruction: str, label: str) -> bool:
     q, l = instruction.lower(), label.lower()
     # the substring test first: cheap, and most labels fail it
     return l in q and re.search(r'(?<!\w)' + re.escape(l) + r'(?!\w)', q) is not None
+
+def ranked(record: dict) -> bool:
+    "Whether `record` is answered by ranking candidate labels: a closed-ended task, or any record with a fixed label set."
+    return TASK_KINDS.get(record['task']) == 'closed' or bool(record.get('choices'))
 
 def choices(record: dict, labels: list, max_candidates: int | None, rng) -> list[str]:
     """The labels `record` is ranked against: its own fixed label set (`record['choices']`: the same for every item of a
@@ -114,7 +118,7 @@ def cached_answer_logprobs(model, prompt_batch: dict, answers: list, chunk: int 
         lp[sel] += (rest * mask[sel, 1:width]).sum(1)
     return lp, n
 
-# %% ../nbs/08a_scoring.ipynb #33355c21
+# %% ../nbs/08a_scoring.ipynb #7c0eada1
 def _zero_tokens(name, lengths): return torch.zeros_like(torch.as_tensor(lengths)).long()
 
 def _to(batch: dict, dev, audio: bool) -> dict:
@@ -208,7 +212,7 @@ def predict(model, tok, dataset, slots, prompt: PromptConfig, es: EvalSettings, 
     items = [dataset[i] for i in range(len(dataset))]
     rng = np.random.default_rng(seed)
     cands = {j: choices(r, candidates.get(r['task']), es.max_candidates, rng)
-             for j, r in enumerate(items) if TASK_KINDS.get(r['task']) == 'closed'}
+             for j, r in enumerate(items) if ranked(r)}
     slot_of = answer_slots(items)
     preds = generate_answers(model, tok, items, prompter, es, audio, progress, skip=cands if es.rank_only else ())
     scores, ntok = rank_labels(model, tok, items, cands, prompter, scorer, es, audio, progress)
