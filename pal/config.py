@@ -18,8 +18,9 @@ from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
 __all__ = ['PIPELINE_VERSION', 'PRESETS', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_LLM', 'N_SUMMARY', 'PRESET_ENCODERS',
-           'STUDY_STEPS', 'EncoderSpec', 'CorpusSettings', 'RunConfig', 'key_dict', 'run_key', 'preset_encoders',
-           'make_run_config', 'study_config', 'native_bf16', 'run_precision', 'PreflightError', 'missing', 'preflight']
+           'STUDY_STEPS', 'PILOT_CORPUS', 'EncoderSpec', 'CorpusSettings', 'RunConfig', 'key_dict', 'run_key',
+           'preset_encoders', 'make_run_config', 'study_config', 'pilot_config', 'native_bf16', 'run_precision',
+           'PreflightError', 'missing', 'preflight']
 
 # %% ../nbs/10a_config.ipynb #1c2eac6e
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
@@ -201,7 +202,15 @@ def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', st
     return RunConfig.from_dict(base.to_dict() | {k: (asdict(v) if hasattr(v, '__dataclass_fields__') else
                                                      [asdict(x) for x in v] if k == 'curriculum' else v) for k, v in cfg.items()})
 
-# %% ../nbs/10a_config.ipynb #42456aac
+# %% ../nbs/10a_config.ipynb #392e34c2
+PILOT_CORPUS = dict(max_train_clips=1000, max_test=60)   # the pilot's subset of the suite
+
+def pilot_config(variant: str = 'lal', seed: int = 0, preset: str = 'mini') -> RunConfig:
+    "`study_config` on the pilot's subset of the suite (`PILOT_CORPUS`; smoke: the smoke corpus)."
+    if preset == 'smoke': return study_config(variant, seed, preset)
+    return study_config(variant, seed, preset, corpus=CorpusSettings('suite', **PILOT_CORPUS))
+
+# %% ../nbs/10a_config.ipynb #0ac0bd8e
 def native_bf16(device=None) -> bool:
     "Whether `device` (default: the Accelerate device) multiplies bf16 natively: CUDA with bf16, or a CPU with AVX512-BF16 or AMX."
     from accelerate import PartialState
@@ -218,7 +227,7 @@ def run_precision(cfg: RunConfig, device=None) -> dict:
     mp = ('bf16' if bf else 'no') if cfg.mixed_precision == 'auto' else cfg.mixed_precision
     return dict(llm_dtype=dtype, mixed_precision=mp)
 
-# %% ../nbs/10a_config.ipynb #4f3256a7
+# %% ../nbs/10a_config.ipynb #be3086dc
 class PreflightError(RuntimeError):
     "What a configuration needs that this machine lacks, every item listed."
 

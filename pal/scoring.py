@@ -235,7 +235,7 @@ def score(records, es: EvalSettings, seed: int = 0) -> pd.DataFrame:
     "pal.eval table (family x metric, bootstrap CI) of scored records."
     return evaluate(records, EvalConfig(n_boot=es.n_boot, n_boot_corpus=es.n_boot_corpus, seed=seed, length_norm=es.length_norm))
 
-# %% ../nbs/08a_scoring.ipynb #058024ed
+# %% ../nbs/08a_scoring.ipynb #137e373a
 def prior_records(train_records, records) -> list[dict]:
     """The `prior` reference: `records` (a scored system, as template) answered without the model. Every answer is the
     task's most frequent training answer, and candidate labels are ranked by how often they answer the task in training.
@@ -250,6 +250,7 @@ def prior_records(train_records, records) -> list[dict]:
         if r.get('label_scores') is not None:                                      # log count (+0.5), ties broken by label order
             labels = sorted(r['label_scores'])
             x['label_scores'] = {l: math.log(c[l] + 0.5) - 1e-6 * i for i, l in enumerate(labels)}
+            x['label_ntokens'] = {l: 1 for l in labels}                            # one 'token': length norm leaves it as is
         out.append(x)
     return out
 
