@@ -19,8 +19,15 @@ __all__ = ['SUPERIORITY', 'NON_INFERIORITY', 'NI_MARGIN', 'FFN_ADAPTED', 'SINGLE
            'benjamini_hochberg', 'paired_contrast', 'non_inferiority', 'Contrast', 'verdict_table', 'family_table']
 
 # %% ../nbs/08b_stats.ipynb #01560015
+def _cluster_of(r: dict, key: str) -> tuple:
+    "An item's cluster: its record's source `groups` as a sorted tuple, or its own id when it has none."
+    g = r.get('groups')
+    g = [g] if isinstance(g, str) else list(g or [])
+    return tuple(sorted({str(x) for x in g})) or (key,)
+
 def item_scores(records, length_norm: bool = False, by: tuple = ('task',)) -> pd.DataFrame:
-    "One row per ranked item (family, id, correct): correct is 1 iff the reference alone has the highest label score."
+    """One row per ranked item (family, id, cluster, correct): correct is 1 iff the reference alone has the highest label
+    score; cluster is the record's source `groups` (a sorted tuple), or (id,) for a record without them."""
     rows, seen = [], set()
     for i, r in enumerate(records):
         if not isinstance(r, dict): raise TypeError(f"item_scores: record {i} is a {type(r).__name__}, not a dict")
@@ -32,8 +39,8 @@ def item_scores(records, length_norm: bool = False, by: tuple = ('task',)) -> pd
         seen.add((fam, key))
         try: ok = rank_correct(r['label_scores'], r['output'], r.get('label_ntokens'), length_norm)
         except ValueError as e: raise ValueError(f"item_scores: record {i}: {e}") from None
-        rows.append(dict(family=fam, id=key, correct=int(ok)))
-    df = pd.DataFrame(rows, columns=['family', 'id', 'correct'])
+        rows.append(dict(family=fam, id=key, cluster=_cluster_of(r, key), correct=int(ok)))
+    df = pd.DataFrame(rows, columns=['family', 'id', 'cluster', 'correct'])
     return df.sort_values(['family', 'id'], kind='stable', ignore_index=True)
 
 # %% ../nbs/08b_stats.ipynb #948af0a7
@@ -53,17 +60,17 @@ def macro_accuracy(scores: pd.DataFrame, families=None) -> float:
 
 # %% ../nbs/08b_stats.ipynb #ed1253d1
 def score_matrix(runs: dict, families=None, length_norm: bool = False, by: tuple = ('task',)):
-    """One system's `{seed: records}` as (x, items, seeds): x (S, N) 0/1 correctness, items (N rows: family, id) sorted,
-    seeds sorted. Every seed must have been evaluated on the same items."""
+    """One system's `{seed: records}` as (x, items, seeds): x (S, N) 0/1 correctness, items (N rows: family, id, cluster)
+    sorted, seeds sorted. Every seed must have been evaluated on the same items (with the same source groups)."""
     if not isinstance(runs, dict) or not runs:
         raise ValueError("score_matrix: give one system's runs as a non-empty {seed: records}")
     seeds = tuple(sorted(runs))
     tables = [item_scores(runs[s], length_norm, by) for s in seeds]
     fams = _families(tables[0], families)
     tables = [t[t['family'].isin(fams)].reset_index(drop=True) for t in tables]
-    items = tables[0][['family', 'id']]
+    items = tables[0][['family', 'id', 'cluster']]
     for s, t in zip(seeds, tables):
-        if not t[['family', 'id']].equals(items):
+        if not t[['family', 'id', 'cluster']].equals(items):
             raise ValueError(f"score_matrix: seed {s} was evaluated on other items than seed {seeds[0]}")
     x = np.stack([t['correct'].to_numpy(dtype=float) for t in tables])                 # (S, N)
     return x, items, seeds
@@ -71,26 +78,74 @@ def score_matrix(runs: dict, families=None, length_norm: bool = False, by: tuple
 # %% ../nbs/08b_stats.ipynb #a8a8b3d7
 _z = NormalDist().inv_cdf
 _TOL = 1e-12   # differences closer to 0 than this count as 0 (sums of 0/1 flags are exact; rescaled ones may not be)
+_FEW_CLUSTERS = 5   # a family with fewer source groups than this gets a note: its interval rests on too few of them
 
 def _per_seed_macro(x, fam_pos) -> np.ndarray:
     "Macro accuracy of each seed: x (S, N) -> (S,)."
     return np.mean([x[:, p].mean(1) for p in fam_pos], 0)
 
-def _resampled(x, draws, seed_draw) -> np.ndarray:
-    "Mean over resampled seeds of the macro accuracy over resampled items: x (S, N) -> (B,)."
-    S = x.shape[0]
-    m = (sum(x[:, j].mean(-1) for j in draws) / len(draws)).T                   # (S, B, n_f) -> (S, B) -> (B, S)
+def _item_level(x, draws) -> np.ndarray:
+    "Macro accuracy of each seed over resampled items: x (S, N), per family (B, n_f) item positions -> (B, S)."
+    return (sum(x[:, j].mean(-1) for j in draws) / len(draws)).T                # (S, B, n_f) -> (S, B) -> (B, S)
+
+def _cluster_scale(n_groups) -> np.ndarray:
+    "sqrt(C/(C-1)) per family of C source groups (1 for a single group): resampling C groups loses (C-1)/C."
+    c = np.asarray(n_groups, dtype=float)
+    return np.sqrt(c / np.maximum(c - 1, 1) * (c > 1) + (c <= 1))
+
+def _cluster_level(x, w, fam_pos, scale) -> np.ndarray:
+    """Macro accuracy of each seed over resampled clusters: x (S, N), item weights w (B, N) -> (B, S); each family's
+    deviation from its observed accuracy is scaled by `scale` (one factor per family)."""
+    m = 0
+    for p, k in zip(fam_pos, scale):
+        obs = x[:, p].mean(1, keepdims=True)                                     # (S, 1) observed
+        m = m + obs + k * ((x[:, p] @ w[:, p].T) / w[:, p].sum(1) - obs)        # (S, B)
+    return (m / len(fam_pos)).T                                                  # (B, S)
+
+def _resampled(m, seed_draw) -> np.ndarray:
+    "Mean over resampled seeds of m (B, S), each replicate's per-seed macro accuracy -> (B,)."
+    S = m.shape[1]
     if S == 1: return m[:, 0]                                                    # (B,) one seed: items only
     mbar = m.mean(1, keepdims=True)                                              # (B, 1) every seed, this item draw
     k = np.sqrt(S / (S - 1))                                                     # resampling S values loses (S-1)/S
     return (mbar + k * (np.take_along_axis(m, seed_draw, 1) - mbar)).mean(1)    # (B,)
 
+def _group_index(cluster, n: int):
+    """Each item's source groups as indices into the C distinct groups: (idx (N, G) padded with C, C). An item's
+    cluster is one id, or a tuple / list / set / array of ids (an item made of several sources)."""
+    seq = (tuple, list, set, frozenset, np.ndarray)
+    sets = [(c if len(c) == 1 else sorted(set(c), key=str)) if isinstance(c, seq) else [c] for c in cluster]
+    if len(sets) != n: raise ValueError(f"bootstrap_contrast: {len(sets)} clusters for {n} items")
+    empty = [i for i, s in enumerate(sets) if not s]
+    if empty: raise ValueError(f"bootstrap_contrast: item {empty[0]} has an empty cluster")
+    ids = {g: k for k, g in enumerate(dict.fromkeys(g for s in sets for g in s))}   # first appearance: reproducible
+    idx = np.full((n, max(map(len, sets))), len(ids))                            # (N, G)
+    if idx.shape[1] == 1: idx[:, 0] = [ids[g] for s in sets for g in s]        # one group per item: at once
+    else:
+        for i, s in enumerate(sets): idx[i, :len(s)] = [ids[g] for g in s]
+    return idx, len(ids)
+
+def _cluster_weights(rng, idx, C: int, fam_pos, b: int) -> np.ndarray:
+    """Item weights (b, N) of b resamples of the C groups with replacement: an item weighs its group's count (the
+    product of its groups' counts); a draw that leaves a family without items is drawn again."""
+    w, todo = np.empty((b, len(idx))), np.arange(b)
+    for _ in range(100):
+        t = len(todo)
+        counts = np.bincount((np.arange(t)[:, None] * (C + 1) + rng.integers(0, C, (t, C))).ravel(),
+                             minlength=t * (C + 1)).reshape(t, C + 1)            # (t, C+1) counts, column C unused ...
+        counts[:, C] = 1                                                         # ... the padding group weighs 1
+        w[todo] = counts[:, idx[:, 0]] if idx.shape[1] == 1 else counts[:, idx].prod(-1)   # (t, N)
+        todo = todo[np.any([w[todo][:, p].sum(1) == 0 for p in fam_pos], 0)]
+        if not len(todo): return w
+    raise ValueError("bootstrap_contrast: a family got no source group in 100 draws")
+
 def bootstrap_contrast(system, baselines, family, n_boot: int = 2000, seed: int = 0, level: float = 0.95,
                        paired: bool = True, margin: float | None = None, alpha: float = 0.05, power: float = 0.8,
-                       chunk: int = 250) -> dict:
+                       chunk: int = 250, cluster=None) -> dict:
     """Mean over seeds of the macro-accuracy difference `system` - `baselines` (the better one if several), with a
-    two-level bootstrap (seeds, then items within each family). system (S, N) and baselines (S, N) or (K, S, N):
-    correctness on the same seeds and items; family (N,): each item's family."""
+    two-level bootstrap (seeds, then items within each family; with `cluster`, the items' source groups). system (S, N)
+    and baselines (S, N) or (K, S, N): correctness on the same seeds and items; family (N,): each item's family;
+    cluster (N,): each item's source group, or a tuple of groups for an item made of several sources."""
     x = np.asarray(system, dtype=float)                                          # (S, N)
     xb = np.asarray(baselines, dtype=float)
     if xb.ndim == 2: xb = xb[None]                                               # (K, S, N)
@@ -101,7 +156,12 @@ def bootstrap_contrast(system, baselines, family, n_boot: int = 2000, seed: int 
     if n_boot < 100: raise ValueError(f"bootstrap_contrast: n_boot={n_boot} is too few for a 95% interval")
     if margin is not None and not margin > 0: raise ValueError(f"bootstrap_contrast: margin={margin} must be > 0")
     S, N = x.shape
-    fam_pos = [np.flatnonzero(family == f) for f in dict.fromkeys(family.tolist())]   # item positions per family
+    names = list(dict.fromkeys(family.tolist()))
+    fam_pos = [np.flatnonzero(family == f) for f in names]                        # item positions per family
+    if cluster is not None:
+        idx, C = _group_index(cluster, N)                                        # (N, G), number of groups
+        per_fam = [len(np.setdiff1d(idx[p], [C])) for p in fam_pos]               # groups per family
+        scale = _cluster_scale(per_fam)                                          # (F,)
     base_seed = np.stack([_per_seed_macro(b, fam_pos) for b in xb])              # (K, S)
     pick = int(np.argmax(base_seed.mean(1)))                                     # the better baseline
     per_seed = _per_seed_macro(x, fam_pos) - base_seed[pick]                     # (S,)
@@ -113,21 +173,26 @@ def bootstrap_contrast(system, baselines, family, n_boot: int = 2000, seed: int 
         t = []
         for i, a in enumerate(arrays):
             if i == 0 or not paired:                                             # paired: one draw for every array
-                draws = [p[rng.integers(0, len(p), (b, len(p)))] for p in fam_pos]   # per family (b, n_f) positions
-                seed_draw = rng.integers(0, S, (b, S))                                 # (b, S) seed indices
-            t.append(_resampled(a, draws, seed_draw))                            # (b,)
+                if cluster is None: draws = [p[rng.integers(0, len(p), (b, len(p)))] for p in fam_pos]  # (b, n_f) each
+                else: w = _cluster_weights(rng, idx, C, fam_pos, b)                                 # (b, N) weights
+                seed_draw = rng.integers(0, S, (b, S))                                              # (b, S) seeds
+            m = _item_level(a, draws) if cluster is None else _cluster_level(a, w, fam_pos, scale)  # (b, S)
+            t.append(_resampled(m, seed_draw))                                   # (b,)
         dist.append(np.min(t, 0) if paired else t[0] - np.max(t[1:], 0))        # system - the better baseline
     dist = np.concatenate(dist)                                                  # (n_boot,)
     lo, hi = np.percentile(dist, [50 * (1 - level), 50 * (1 + level)])
     p = min(1.0, 2 * min((dist <= _TOL).sum() + 1, (dist >= -_TOL).sum() + 1) / (n_boot + 1))
     se = float(dist.std(ddof=1))
     collapsed = hi - lo <= _TOL
+    note = [f"collapsed interval: {level:.0%} of resamples give {lo:+.4f}"] if collapsed else []
+    few = [f"{f} {k}" for f, k in zip(names, per_fam) if k < _FEW_CLUSTERS] if cluster is not None else []
+    if few: note.append(f"few source groups ({', '.join(few)}): the interval rests on them alone")
     out = dict(effect=float(per_seed.mean()), ci=None if collapsed else (float(lo), float(hi)), p=float(p), se=se,
-               mde=np.nan if collapsed else float((_z(1 - alpha / 2) + _z(power)) * se),
-               note=f"collapsed interval: {level:.0%} of resamples give {lo:+.4f}" if collapsed else '',
-               n_seeds=S, n_items=N, n_families=len(fam_pos), n_boot=n_boot, per_seed=per_seed.tolist(),
+               mde=np.nan if collapsed else float((_z(1 - alpha / 2) + _z(power)) * se), note='; '.join(note),
+               n_seeds=S, n_items=N, n_clusters=N if cluster is None else C, n_families=len(fam_pos), n_boot=n_boot,
+               per_seed=per_seed.tolist(),
                seed_share=float(min(1.0, per_seed.var(ddof=1) / S / se**2)) if S > 1 and se > 0 else np.nan,
-               baseline_pick=pick, paired=paired)
+               baseline_pick=pick, paired=paired, clustered=cluster is not None)
     if margin is not None:
         out['margin'] = margin
         out['p_ni'] = float(min(1.0, 2 * ((dist <= -margin + _TOL).sum() + 1) / (n_boot + 1)))
@@ -145,21 +210,33 @@ def verdict(kind: str, effect: float, p: float, alpha: float = 0.05) -> str:
 
 # %% ../nbs/08b_stats.ipynb #f8b7d540
 def simulate_correct(n_seeds: int = 3, n_items: int = 400, n_families: int = 6, effects=(0.0, 0.10), base: float = 0.5,
-                     spread: float = 0.5, difficulty=None, seed_sd: float = 0.02, item_sd: float = 0.05, rng=0):
+                     spread: float = 0.5, difficulty=None, seed_sd: float = 0.02, item_sd: float = 0.05, rng=0,
+                     n_clusters=None, cluster_sd: float = 0.0):
     """Synthetic 0/1 correctness of len(effects) systems on shared items: ((K, S, F*n) array, family of each item).
     Item i is solved with probability difficulty_i (default: uniform, `spread` wide around `base`) + the system's effect
     + a seed shift (per system, seed and family; sd `seed_sd`) + an item-by-system shift (sd `item_sd`, shared by the
-    seeds), clipped to [0, 1]."""
+    seeds), clipped to [0, 1]. With `n_clusters` (one count, or one per family) the items of a family come from that
+    many sources (item j of a family from source j mod n_clusters), each with a shift per system (sd `cluster_sd`,
+    shared by its items and the seeds), and each item's source is returned too: (x, family, cluster)."""
     rng = np.random.default_rng(rng)
     S, F, N = n_seeds, n_families, n_items * n_families
     fam = np.repeat(np.arange(F), n_items)                                       # (N,)
     p = rng.uniform(base - spread / 2, base + spread / 2, N) if difficulty is None else np.asarray(difficulty, float)  # (N,)
+    if n_clusters is not None:
+        nc = np.broadcast_to(np.asarray(n_clusters, dtype=int), (F,))            # (F,) sources per family
+        if (nc < 1).any() or (nc > n_items).any():
+            raise ValueError(f"simulate_correct: n_clusters {n_clusters} must lie in [1, n_items={n_items}]")
+        local = np.concatenate([np.arange(n_items) % k for k in nc])             # (N,) source within its family
+        clus = np.array([f'f{f}c{c:03d}' for f, c in zip(fam, local)])           # (N,)
+        cid = np.unique(clus, return_inverse=True)[1]                            # (N,) source index
     out = []
     for e in effects:
         shift = rng.normal(0, seed_sd, (S, F))[:, fam]                           # (S, N) seed-to-seed luck, per family
-        q = np.clip(p + e + rng.normal(0, item_sd, N) + shift, 0, 1)             # (S, N)
-        out.append((rng.random((S, N)) < q).astype(float))
-    return np.stack(out), np.array([f'f{f}' for f in fam])                       # (K, S, N), (N,)
+        q = p + e + rng.normal(0, item_sd, N) + shift                            # (S, N)
+        if n_clusters is not None: q = q + rng.normal(0, cluster_sd, cid.max() + 1)[cid]   # (N,) per source
+        out.append((rng.random((S, N)) < np.clip(q, 0, 1)).astype(float))
+    out = np.stack(out), np.array([f'f{f}' for f in fam])                        # (K, S, N), (N,)
+    return out if n_clusters is None else (*out, clus)
 
 # %% ../nbs/08b_stats.ipynb #a0967874
 def _pvalues(pvalues) -> np.ndarray:
@@ -198,21 +275,28 @@ def _matrices(a, b, families, length_norm):
         xa.append(x)
     return xb, np.stack(xa), items
 
+def _clusters(items: pd.DataFrame, clusters: bool):
+    "The items' source groups for `bootstrap_contrast` (`clusters=True`), or None: the item-level bootstrap."
+    return items['cluster'].to_numpy() if clusters else None
+
 def paired_contrast(a, b, families=None, n_boot: int = 2000, seed: int = 0, level: float = 0.95, alpha: float = 0.05,
-                    length_norm: bool = False, paired: bool = True) -> dict:
+                    length_norm: bool = False, paired: bool = True, clusters: bool = True) -> dict:
     """System `b` minus baseline `a` in macro accuracy over `families`, each a `{seed: records}` on the same seeds and
-    items (`a` may be a list of them: the better baseline). Effect, CI (None if collapsed), p, MDE, unadjusted verdict."""
+    items (`a` may be a list of them: the better baseline). Effect, CI (None if collapsed), p, MDE, unadjusted verdict.
+    `clusters`: resample the records' source `groups` (each record without them is its own); False: items."""
     xb, xa, items = _matrices(a, b, families, length_norm)
-    r = bootstrap_contrast(xb, xa, items['family'].to_numpy(), n_boot, seed, level, paired, alpha=alpha)
+    r = bootstrap_contrast(xb, xa, items['family'].to_numpy(), n_boot, seed, level, paired, alpha=alpha,
+                           cluster=_clusters(items, clusters))
     return r | dict(verdict=verdict(SUPERIORITY, r['effect'], r['p'], alpha))
 
 # %% ../nbs/08b_stats.ipynb #c990e93f
 def non_inferiority(a, b, margin: float, families=None, n_boot: int = 2000, seed: int = 0, level: float = 0.95,
-                    alpha: float = 0.05, length_norm: bool = False) -> dict:
+                    alpha: float = 0.05, length_norm: bool = False, clusters: bool = True) -> dict:
     """Is `b` at most `margin` (absolute macro accuracy, stated in advance) worse than `a`? The one-sided test of
     effect <= -margin; `p_ni` on the two-sided scale: p_ni < alpha when the interval's lower bound is above -margin."""
     xb, xa, items = _matrices(a, b, families, length_norm)
-    r = bootstrap_contrast(xb, xa, items['family'].to_numpy(), n_boot, seed, level, margin=margin, alpha=alpha)
+    r = bootstrap_contrast(xb, xa, items['family'].to_numpy(), n_boot, seed, level, margin=margin, alpha=alpha,
+                           cluster=_clusters(items, clusters))
     return r | dict(verdict=verdict(NON_INFERIORITY, r['effect'], r['p_ni'], alpha))
 
 # %% ../nbs/08b_stats.ipynb #18dd1da5
@@ -308,12 +392,14 @@ def _row(c, base, r) -> dict:
     if r['seed_share'] > 0.5: note.append(f"seed share {r['seed_share']:.2f}: more seeds would narrow it most")
     lo, hi = r['ci'] if r['ci'] is not None else (np.nan, np.nan)
     return dict(contrast=c.name, system=c.system, baseline=name, effect=r['effect'], ci_low=lo, ci_high=hi,
-                mde=r['mde'], n_seeds=r['n_seeds'], n_items=r['n_items'], seed_share=r['seed_share'], note='; '.join(note))
+                mde=r['mde'], n_seeds=r['n_seeds'], n_items=r['n_items'], n_clusters=r['n_clusters'],
+                seed_share=r['seed_share'], note='; '.join(note))
 
 def verdict_table(results: dict, contrasts=PRIMARY_CONTRASTS, families=None, n_boot: int = 2000, seed: int = 0,
-                  level: float = 0.95, alpha: float = 0.05, length_norm: bool = False) -> pd.DataFrame:
+                  level: float = 0.95, alpha: float = 0.05, length_norm: bool = False, clusters: bool = True) -> pd.DataFrame:
     """One row per contrast on the macro accuracy of `families` (the primary ones): effect, CI, raw and Holm-adjusted p
-    (over the contrasts that ran), verdict, MDE. `results`: {system: {seed: records}}; missing systems: 'not run'."""
+    (over the contrasts that ran), verdict, MDE. `results`: {system: {seed: records}}; missing systems: 'not run'.
+    `clusters`: resample the records' source groups (the study's analysis); False: items, for comparison."""
     fams, rows = _study_families(results, families, length_norm), []
     mat = _scorer(results, fams, length_norm)
     for c, base, missing in _runs(results, contrasts):
@@ -326,18 +412,19 @@ def verdict_table(results: dict, contrasts=PRIMARY_CONTRASTS, families=None, n_b
             if mat(n)[2] != seeds or not mat(n)[1].equals(items):
                 raise ValueError(f"verdict_table {c.name}: {n} and {c.system} differ in seeds or items")
         r = bootstrap_contrast(x, np.stack([mat(n)[0] for n in base]), items['family'].to_numpy(), n_boot, seed, level,
-                               margin=c.margin, alpha=alpha)
+                               margin=c.margin, alpha=alpha, cluster=_clusters(items, clusters))
         rows.append(_row(c, base, r) | dict(kind=c.kind, margin=c.margin, p=r['p_ni'] if c.margin else r['p'], verdict=None))
     ran = [row for row in rows if row['verdict'] is None]
     for row, q in zip(ran, holm([row['p'] for row in ran])):                     # Holm over the contrasts that ran
         row.update(p_holm=float(q), verdict=verdict(row['kind'], row['effect'], q, alpha))
     return pd.DataFrame(rows, columns=['contrast', 'system', 'baseline', 'kind', 'margin', 'effect', 'ci_low', 'ci_high',
-                                       'p', 'p_holm', 'verdict', 'mde', 'n_seeds', 'n_items', 'seed_share', 'note'])
+                                       'p', 'p_holm', 'verdict', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'seed_share',
+                                       'note'])
 
 def family_table(results: dict, contrasts=PRIMARY_CONTRASTS, families=None, n_boot: int = 2000, seed: int = 0,
-                 level: float = 0.95, alpha: float = 0.05, length_norm: bool = False) -> pd.DataFrame:
+                 level: float = 0.95, alpha: float = 0.05, length_norm: bool = False, clusters: bool = True) -> pd.DataFrame:
     """Secondary results: every contrast that ran, family by family, as a two-sided difference with
-    Benjamini-Hochberg-adjusted p over all rows of the table."""
+    Benjamini-Hochberg-adjusted p over all rows of the table. `clusters` as in `verdict_table`."""
     fams, rows = _study_families(results, families, length_norm), []
     mat = _scorer(results, fams, length_norm)
     for c, base, missing in _runs(results, contrasts):
@@ -346,9 +433,9 @@ def family_table(results: dict, contrasts=PRIMARY_CONTRASTS, families=None, n_bo
         for f in fams:
             col = (items['family'] == f).to_numpy()                              # (N,) this family's items
             r = bootstrap_contrast(x[:, col], np.stack([mat(n)[0][:, col] for n in base]), items['family'].to_numpy()[col],
-                                   n_boot, seed, level, alpha=alpha)
+                                   n_boot, seed, level, alpha=alpha, cluster=_clusters(items[col], clusters))
             rows.append(dict(family=f) | _row(c, base, r) | dict(p=r['p']))
     for row, q in zip(rows, benjamini_hochberg([row['p'] for row in rows])):     # BH over every row of the table
         row.update(p_bh=float(q), verdict=verdict(SUPERIORITY, row['effect'], q, alpha))
     return pd.DataFrame(rows, columns=['contrast', 'family', 'system', 'baseline', 'effect', 'ci_low', 'ci_high', 'p', 'p_bh',
-                                       'verdict', 'mde', 'n_seeds', 'n_items', 'seed_share', 'note'])
+                                       'verdict', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'seed_share', 'note'])
