@@ -12,8 +12,8 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['VARIANTS', 'machine_info', 'analytic_cost', 'connector_train_macs', 'analytic', 'build_variant', 'make_batch',
-           'measure_one', 'run_bench', 'main']
+__all__ = ['VARIANTS', 'machine_info', 'analytic_cost', 'connector_train_macs', 'analytic', 'split_mode', 'build_variant',
+           'make_batch', 'measure_one', 'run_bench', 'main']
 
 # %% ../nbs/04b_bench.ipynb #457c504d
 def _rss_mb() -> float:
@@ -111,6 +111,14 @@ def analytic(llm_config, mode: str, Na: int, Nt: int, start_layer: int = 0, n_su
 from .variants import VARIANTS as _TABLE
 VARIANTS = tuple(v.name for v in _TABLE.values() if v.paper and not v.multi_encoder)   # one encoder each
 
+def split_mode(mode: str) -> tuple[str, str]:
+    "Bench mode -> (variant, LAL route): 'lal:per_layer' runs LAL by the per-layer reference route (`pal.model.LAL_ROUTE`)."
+    variant, _, route = mode.partition(':')
+    from pal.model import LAL_ROUTES
+    if variant not in VARIANTS or (route and route not in LAL_ROUTES):
+        raise ValueError(f"bench mode {mode!r}: a variant of {VARIANTS}, optionally ':' and a route of {LAL_ROUTES}")
+    return variant, route or 'batched'
+
 def build_variant(llm, mode: str, in_dim: int = 384, n_summary: int = 16, delay_frac: float = 0.25):
     "A `PALModel` for bench variant `mode` around `llm` (frozen), one encoder slot 'audio', MLP connector without stacking."
     from pal.model import PALModel, variant_config
@@ -159,12 +167,14 @@ def _paper_llm():
 def measure_one(mode: str, Na: int, Nt: int = 64, B: int = 8, steps: int = 2, warmup: int = 1, preset: str = 'mini') -> dict:
     "Build one variant, run warm-up + timed training steps, report time and peak memory (run in a fresh process)."
     from pal.assets import load_llm
+    from pal.model import lal_route
     from pal.tiny import tiny_llm
+    variant, route = split_mode(mode)
     dev = 'cuda' if torch.cuda.is_available() else 'cpu'
     llm = {'mini': lambda: load_llm()[0], 'mini-random': _smollm2_random, 'tiny': lambda: tiny_llm(n_layers=4),
            'paper': _paper_llm}[preset]()
     if dev == 'cuda': llm = llm.to(torch.bfloat16)          # a frozen LLM is held in bf16 on a GPU
-    model = build_variant(llm, mode, in_dim=384).to(dev)
+    model = build_variant(llm, variant, in_dim=384).to(dev)
     for p in model.llm.parameters(): p.requires_grad_(False)
     params = [p for n, p in model.named_parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=1e-4)
@@ -177,7 +187,7 @@ def measure_one(mode: str, Na: int, Nt: int = 64, B: int = 8, steps: int = 2, wa
     times, cpu = [], []
     for i in range(warmup + steps):
         t0, c0 = time.perf_counter(), time.process_time()
-        with torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == 'cuda'):
+        with lal_route(route), torch.autocast(dev, dtype=torch.bfloat16, enabled=dev == 'cuda'):
             loss = model(**batch).loss
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
         if dev == 'cuda': torch.cuda.synchronize()
@@ -185,7 +195,7 @@ def measure_one(mode: str, Na: int, Nt: int = 64, B: int = 8, steps: int = 2, wa
     peak = torch.cuda.max_memory_allocated() / 2**20 if dev == 'cuda' else _rss_mb()
     # on a shared CPU, wall time includes waiting for other processes; CPU time (all threads of this process) does not
     step = min(cpu) if dev == 'cpu' else min(times)
-    return dict(mode=mode, Na=Na, Nt=Nt, B=B, step_s=step, wall_s=min(times), cpu_s=min(cpu), clock='cpu' if dev == 'cpu' else 'wall', samples_per_s=B / step, tokens_per_s=B * (Na + Nt) / step,
+    return dict(mode=mode, route=route, Na=Na, Nt=Nt, B=B, step_s=step, wall_s=min(times), cpu_s=min(cpu), clock='cpu' if dev == 'cpu' else 'wall', samples_per_s=B / step, tokens_per_s=B * (Na + Nt) / step,
                 peak_mb=peak, peak_above_base_mb=peak - base, base_mb=base, device=dev, trainable_params=sum(p.numel() for p in params))
 
 # %% ../nbs/04b_bench.ipynb #3c606500
@@ -230,11 +240,13 @@ def run_bench(preset: str = 'mini', audio_lengths=(64, 256, 1024), Nt: int = 64,
             if not isolate:
                 gc.collect()
                 if cuda: torch.cuda.empty_cache()
-        an = analytic(cfg, m, Na, Nt, start_layer=k if m == 'delayed' else 0)
+        v = split_mode(m)[0]
+        an = analytic(cfg, v, Na, Nt, start_layer=k if v == 'delayed' else 0)
         r |= dict(analytic_gmacs=an['macs'] / 1e9, analytic_step_gmacs=an['step_macs'] / 1e9, analytic_act_mb=an['act_bytes'] / 2**20)
         if verbose: print(f"{m:12s} Na={Na:5d}: {r['step_s']:8.3f} s/step ({r['clock']})  peak {r['peak_mb']:9.0f} MB "
                           f"(+{r['peak_above_base_mb']:8.0f})  analytic {r['analytic_step_gmacs']:9.1f} GMAC/sample/step", flush=True)
         return r
+    for m in modes: split_mode(m)                             # a bad mode fails before anything is measured
     todo = [(m, Na) for Na in audio_lengths for m in modes]    # interleaved: every variant at one length, then the next
     if jobs > 1:                                               # largest first, so the long ones do not start last
         with ThreadPoolExecutor(jobs) as ex:
@@ -242,14 +254,22 @@ def run_bench(preset: str = 'mini', audio_lengths=(64, 256, 1024), Nt: int = 64,
             rows = [futs[c].result() for c in todo]
     else: rows = [one(*c) for c in todo]
     df = pd.DataFrame(rows)
-    ref = df[df['mode'] == 'plits'].set_index('Na')
-    df['speedup_vs_plits'] = df.apply(lambda r: ref.loc[r.Na, 'step_s'] / r.step_s, axis=1)
-    df['analytic_speedup'] = df.apply(lambda r: ref.loc[r.Na, 'analytic_step_gmacs'] / r.analytic_step_gmacs, axis=1)
-    df['analytic_fwd_speedup'] = df.apply(lambda r: ref.loc[r.Na, 'analytic_gmacs'] / r.analytic_gmacs, axis=1)
+    df['route'] = [split_mode(m)[1] for m in df['mode']]
+    have, at = set(df['mode']), df.set_index(['mode', 'Na'])
+    # the reference of each row: PLITS measured under the same route, else plain PLITS (NaN ratios when there is none)
+    ref = [next((p for p in (f'plits:{r}' if r != 'batched' else 'plits', 'plits') if p in have), None) for r in df['route']]
+    R = lambda col: pd.Series([at.loc[(p, Na), col] if p else float('nan') for p, Na in zip(ref, df['Na'])], index=df.index)
+    df['speedup_vs_plits'] = R('step_s') / df['step_s']
+    df['analytic_speedup'] = R('analytic_step_gmacs') / df['analytic_step_gmacs']
+    df['analytic_fwd_speedup'] = R('analytic_gmacs') / df['analytic_gmacs']
     df['speedup_over_analytic'] = df['speedup_vs_plits'] / df['analytic_speedup']
-    df['analytic_act_vs_plits'] = df.apply(lambda r: r.analytic_act_mb / ref.loc[r.Na, 'analytic_act_mb'], axis=1)
-    df['peak_vs_plits'] = df.apply(lambda r: r.peak_mb / ref.loc[r.Na, 'peak_mb'], axis=1)
-    df['peak_above_base_vs_plits'] = df.apply(lambda r: r.peak_above_base_mb / ref.loc[r.Na, 'peak_above_base_mb'], axis=1)
+    df['analytic_act_vs_plits'] = df['analytic_act_mb'] / R('analytic_act_mb')
+    df['peak_vs_plits'] = df['peak_mb'] / R('peak_mb')
+    df['peak_above_base_vs_plits'] = df['peak_above_base_mb'] / R('peak_above_base_mb')
+    # a variant measured by both routes: the per-layer route's step time over this row's (> 1: faster than per-layer)
+    old = [f"{split_mode(m)[0]}:per_layer" for m in df['mode']]
+    df['speedup_vs_per_layer'] = [at.loc[(o, Na), 'step_s'] / s if o in have and o != m else float('nan')
+                                  for m, o, Na, s in zip(df['mode'], old, df['Na'], df['step_s'])]
     meta = dict(preset=preset, Nt=Nt, B=B, steps=steps, warmup=warmup, isolated=isolate, jobs=jobs, wall_s=round(time.time() - t0, 1),
                 **machine_info())
     if threads: meta['threads'] = threads
@@ -258,7 +278,8 @@ def run_bench(preset: str = 'mini', audio_lengths=(64, 256, 1024), Nt: int = 64,
         name = name or f"bench_{preset}" + ('_cuda' if cuda else '')
         df.to_csv(out/f'{name}.csv', index=False)
         (out/f'{name}.json').write_text(json.dumps(meta, indent=1))
-        cols = ['mode', 'Na', 'step_s', 'speedup_vs_plits', 'analytic_speedup', 'speedup_over_analytic', 'analytic_fwd_speedup',
+        cols = ['mode', 'Na', 'step_s', 'speedup_vs_per_layer', 'speedup_vs_plits', 'analytic_speedup', 'speedup_over_analytic',
+                'analytic_fwd_speedup',
                 'peak_mb', 'peak_vs_plits', 'peak_above_base_vs_plits', 'analytic_act_vs_plits']
         (out/f'{name}.md').write_text(f"# Efficiency bench ({preset}{', CUDA' if cuda else ''})\n\n{json.dumps(meta)}\n\n" + df[cols].round(3).to_markdown(index=False) + '\n')
     return df, meta
@@ -269,7 +290,9 @@ def main(argv=None):
     p.add_argument('--preset', default='mini', choices=['mini', 'mini-random', 'paper', 'tiny'])
     p.add_argument('--audio', default='64,256,1024'); p.add_argument('--text', type=int, default=64)
     p.add_argument('--batch', type=int, default=8); p.add_argument('--steps', type=int, default=2)
-    p.add_argument('--modes', default=','.join(VARIANTS)); p.add_argument('--out', default=None)
+    p.add_argument('--modes', default=','.join(VARIANTS),
+                   help="variants, comma-separated; 'lal:per_layer' also measures a variant by the per-layer LAL route")
+    p.add_argument('--out', default=None)
     p.add_argument('--warmup', type=int, default=1)
     p.add_argument('--threads', type=int, default=None, help='OMP_NUM_THREADS of each measured process (CPU; default: inherited)')
     p.add_argument('--jobs', type=int, default=1, help='configurations measured at once, each in its own process (CPU; needs the cores and memory)')
@@ -279,10 +302,12 @@ def main(argv=None):
     df, meta = run_bench(a.preset, tuple(int(x) for x in a.audio.split(',')), a.text, a.batch, tuple(a.modes.split(',')), a.steps,
                          a.warmup, out_dir=a.out or pal_home()/'results', threads=a.threads, jobs=a.jobs, name=a.name)
     print(json.dumps(meta))
-    lal = df[df['mode'] == 'lal'].set_index('Na')
+    lal = df[(df['mode'] == 'lal') & df['speedup_vs_plits'].notna()].set_index('Na')   # with PLITS measured beside it
     for Na, r in lal.iterrows():
         print(f"Na={Na}: LAL/PLITS throughput {r.speedup_vs_plits:.2f}x (analytic {r.analytic_speedup:.2f}x, measured/analytic "
               f"{r.speedup_over_analytic:.0%}); peak memory {r.peak_vs_plits:.2f}x (above baseline {r.peak_above_base_vs_plits:.2f}x)")
+    for r in df[df['speedup_vs_per_layer'].notna() & (df['route'] == 'batched')].itertuples():
+        print(f"{r.mode} Na={r.Na}: batched route {r.speedup_vs_per_layer:.2f}x the per-layer route's throughput")
 
 # %% ../nbs/04b_bench.ipynb #a7aea75c
 #| eval: false

@@ -5,6 +5,7 @@
 # %% ../nbs/04_model.ipynb #b49f4d55
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict
 from typing import NamedTuple
 
@@ -12,6 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
+from torch.nn.attention.bias import CausalBias, causal_lower_right
 from transformers.utils import ModelOutput
 
 from .connectors import ConnectorConfig, Connector, make_connector
@@ -19,13 +21,26 @@ from .encoders import lengths_to_mask
 from .variants import ROLES, get_variant, injections, connector_fields
 
 # %% auto #0
-__all__ = ['AUDIO_TOKEN_BASE', 'MODES', 'LORA_FFN', 'audio_token_id', 'InjectionConfig', 'EncoderSlot', 'PALConfig',
-           'variant_config', 'PALOutput', 'PALModel', 'AudioKV', 'LayerSide', 'GatedCrossAttentionBlock', 'PALCache',
-           'add_lora']
+__all__ = ['AUDIO_TOKEN_BASE', 'MODES', 'LAL_ROUTES', 'LAL_ROUTE', 'LAL_GROUP', 'LORA_FFN', 'lal_route', 'audio_token_id',
+           'InjectionConfig', 'EncoderSlot', 'PALConfig', 'variant_config', 'PALOutput', 'PALModel', 'AudioKV',
+           'LayerSide', 'GatedCrossAttentionBlock', 'PALCache', 'add_lora']
 
 # %% ../nbs/04_model.ipynb #95bce3f6
 AUDIO_TOKEN_BASE = -200
 MODES = ('plits', 'lal', 'pal_unified', 'flamingo')
+
+LAL_ROUTES = ('batched', 'per_layer')
+LAL_ROUTE = 'batched'   # how LAL audio keys/values are computed: see "Every layer's audio keys and values at once"
+LAL_GROUP = None        # batched route: layers per stacked computation (None: by size, `_lal_group`)
+
+@contextmanager
+def lal_route(route: str, group: int | None = None):
+    "Inside the `with` block LAL runs by `route` ('batched' | 'per_layer') and `group` (`LAL_ROUTE`, `LAL_GROUP`)."
+    global LAL_ROUTE, LAL_GROUP
+    if route not in LAL_ROUTES: raise ValueError(f"lal_route: {route!r} is not one of {LAL_ROUTES}")
+    before, LAL_ROUTE, LAL_GROUP = (LAL_ROUTE, LAL_GROUP), route, group
+    try: yield
+    finally: LAL_ROUTE, LAL_GROUP = before
 
 def audio_token_id(i: int) -> int:
     "Placeholder id of encoder number `i` (its index in `PALConfig.encoders`)."
@@ -260,11 +275,13 @@ def _trunk(model, input_ids: Tensor, mask: Tensor, audio, cache: PALCache | None
     plits, lal, media = _run_connectors(model, audio, B) if first else ({}, {}, {})
     if not first and bool((input_ids < 0).any()): raise ValueError("input_ids: audio placeholders after the prefill step")
     _check_placeholders(model, input_ids, mask, {nm: n for nm, (_, n) in plits.items()})
+    batched = LAL_ROUTE == 'batched'
+    stacked = _lal_kv(model, lal) if batched and lal else {}                        # every LAL layer's audio K/V at once
     enter: dict[int, list] = {}                                                      # layer -> PLITS encoders entering there
     for nm in plits: enter.setdefault(model.slot(nm)[1].injection.start_layer, []).append(nm)
     x = core.embed_tokens(input_ids.clamp(min=0))                                   # (B, L, d) placeholders embedded as id 0 ...
     present = input_ids >= 0                                                         # (B, L) text, then audio as it enters
-    idx, valid = None, mask
+    idx, valid, dense = None, mask, False
     for l, layer in enumerate(core.layers):
         if l in enter or l == 0:
             x = _scatter(x, idx, L)                                                  # (B, L, d) back to the input layout
@@ -274,15 +291,16 @@ def _trunk(model, input_ids: Tensor, mask: Tensor, audio, cache: PALCache | None
                 x = x.masked_scatter(ph[..., None], tok[lengths_to_mask(n, tok.shape[1])])  # ... and overwritten here
                 present = present | ph
             idx, valid = _compact(present, mask)                                     # (B, Lc), (B, Lc)
+            dense = batched and bool(valid.all())                                    # no padded position in the stream
             x = _gather(x, idx)                                                      # (B, Lc, d) only what is present
             if hidden is not None and l == 0: hidden.append(_scatter(x, idx, L) * present[..., None])
         if cache is not None and l in cache.side: side = cache.side[l]
         else:
-            side = _side(model, l, layer, lal, media) if lal or media else LayerSide()  # audio besides the stream
+            side = _side(model, l, layer, lal, media, stacked) if lal or media else LayerSide()  # audio besides the stream
             if cache is not None: cache.side[l] = side
         past = cache.count(l, B, x.device)[:, None] if cache is not None else 0     # (B, 1) tokens already at this layer
         pos = (past + valid.long().cumsum(1) - 1).clamp(min=0)                      # (B, Lc) contiguous over real tokens
-        x = _layer(model, l, layer, x, valid, pos, cache, side)                      # (B, Lc, d)
+        x = _layer(model, l, layer, x, valid, pos, cache, side, dense)               # (B, Lc, d)
         if hidden is not None: hidden.append(_scatter(x, idx, L) * present[..., None])
     return _scatter(x, idx, L)                                                       # (B, L, d)
 
@@ -378,7 +396,7 @@ class AudioKV(NamedTuple):
     "Audio keys and values a layer attends to: one LAL group or one Flamingo block's media."
     k: Tensor                 # (B, KV, Na, hd) LAL: the layer's own k_proj (GQA-shaped); Flamingo: (B, H, N, hd)
     v: Tensor                 # the same shape as k
-    mask: Tensor              # (B, Na) True on real audio tokens
+    mask: Tensor | None       # (B, Na) True on real audio tokens; None: no clip is padded (the batched LAL route)
     name: str = ''            # encoder whose gate or block reads them ('' for the joint LAL group)
     index: int = 0            # that encoder's gate row / Flamingo block number
 
@@ -388,8 +406,10 @@ class LayerSide(NamedTuple):
     gated: tuple = ()                # AudioKV per LAL encoder with its own softmax and gate
     flamingo: tuple = ()             # AudioKV per Flamingo block that runs before this layer
 
-def _layer(model, l: int, layer, x: Tensor, valid: Tensor, pos: Tensor, cache: PALCache | None, side: LayerSide) -> Tensor:
-    "One decoder layer on the stream x (B, T, d) with key validity (B, T) and RoPE positions (B, T), plus the layer's audio."
+def _layer(model, l: int, layer, x: Tensor, valid: Tensor, pos: Tensor, cache: PALCache | None, side: LayerSide,
+           dense: bool = False) -> Tensor:
+    """One decoder layer on the stream x (B, T, d) with key validity (B, T) and RoPE positions (B, T), plus the layer's
+    audio. `dense`: no position of the stream is padding (the batched route then builds no boolean mask it can avoid)."""
     core, _ = model._core()
     B, T, _ = x.shape; hd = model.head_dim
     for media in side.flamingo:                                                      # Flamingo blocks before the layer
@@ -401,38 +421,67 @@ def _layer(model, l: int, layer, x: Tensor, valid: Tensor, pos: Tensor, cache: P
     v = attn.v_proj(h).view(B, T, -1, hd).transpose(1, 2)                           # (B, KV, T, hd)
     cos, sin = core.rotary_emb(h, pos)                                               # (B, T, hd)
     q, k = _rope(q, cos, sin), _rope(k, cos, sin)
+    fused = LAL_ROUTE == 'batched'
+    causal = dense and (cache is None or cache.k[l] is None)                         # no padded key: causality is the mask
     kvalid = valid
     if cache is not None: k, v, kvalid = cache.append(l, k, v, valid)               # (B, KV, S, hd) x2, (B, S)
     S = k.shape[2]
-    qi = torch.arange(S - T, S, device=x.device)[:, None]                            # (T, 1) stream index of each query
-    kj = torch.arange(S, device=x.device)[None]                                      # (1, S)
-    mask = ((kj <= qi)[None] & kvalid[:, None, :]) | (kj == qi)[None]               # (B, T, S) causal, real keys, always itself
-    if side.joint is not None:
-        k, v = torch.cat([side.joint.k, k], 2), torch.cat([side.joint.v, v], 2)     # (B, KV, Na+S, hd)
-        mask = torch.cat([side.joint.mask[:, None, :].expand(-1, T, -1), mask], 2)  # (B, T, Na+S)
-    y = _sdpa(q, k, v, mask[:, None], attn.scaling)                                  # (B, H, T, hd)
+    joint = side.joint
+    if joint is not None and joint.mask is not None: causal = False                 # padded audio keys: a mask after all
+    mask = None
+    if not causal:
+        qi = torch.arange(S - T, S, device=x.device)[:, None]                        # (T, 1) stream index of each query
+        kj = torch.arange(S, device=x.device)[None]                                  # (1, S)
+        mask = ((kj <= qi)[None] & kvalid[:, None, :]) | (kj == qi)[None]           # (B, T, S) causal, real keys, always itself
+        if joint is not None:
+            am = joint.mask if joint.mask is not None else torch.ones_like(joint.k[:, 0, :, 0], dtype=torch.bool)  # (B, Na)
+            mask = torch.cat([am[:, None, :].expand(-1, T, -1), mask], 2)           # (B, T, Na+S)
+        mask = mask[:, None]                                                         # (B, 1, T, Na+S)
+    if joint is not None:
+        k, v = torch.cat([joint.k, k], 2), torch.cat([joint.v, v], 2)               # (B, KV, Na+S, hd)
+    y = _sdpa(q, k, v, mask, attn.scaling, causal=causal, fused=fused)               # (B, H, T, hd)
     for audio in side.gated:
-        ya = _sdpa(q, audio.k, audio.v, audio.mask[:, None, None, :], attn.scaling)  # (B, H, T, hd)
+        am = None if audio.mask is None else audio.mask[:, None, None, :]            # (B, 1, 1, Na)
+        ya = _sdpa(q, audio.k, audio.v, am, attn.scaling, fused=fused)              # (B, H, T, hd)
         y = y + torch.tanh(model.lal_gate[audio.name][audio.index]).to(y.dtype)[None, :, None, None] * ya
     x = x + attn.o_proj(y.transpose(1, 2).reshape(B, T, -1))                         # (B, T, d)
     return x + layer.mlp(layer.post_attention_layernorm(x))                          # (B, T, d)
 
 # %% ../nbs/04_model.ipynb #0e7059d2
 def _rope(x: Tensor, cos: Tensor, sin: Tensor) -> Tensor:
-    "Rotate x (B, h, T, hd) by RoPE angles cos/sin (B, T, hd) (the half-split convention of Llama and Qwen2)."
+    "Rotate x (..., B, h, T, hd) by RoPE angles cos/sin (B, T, hd) (the half-split convention of Llama and Qwen2)."
     cos, sin = cos[:, None], sin[:, None]                                            # (B, 1, T, hd)
     x1, x2 = x.chunk(2, dim=-1)
-    return x * cos + torch.cat([-x2, x1], -1) * sin                                 # (B, h, T, hd)
+    return x * cos + torch.cat([-x2, x1], -1) * sin                                 # (..., B, h, T, hd)
 
-def _sdpa(q: Tensor, k: Tensor, v: Tensor, mask: Tensor, scale: float) -> Tensor:
-    "Attention with GQA-shaped k/v: q (B, H, T, hd), k/v (B, KV, S, hd), boolean mask broadcastable to (B, H, T, S)."
-    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=scale, enable_gqa=k.shape[1] != q.shape[1])
+def _sdpa(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None, scale: float, causal: bool = False,
+          fused: bool = False) -> Tensor:
+    """Attention with GQA-shaped k/v: q (B, H, T, hd), k/v (B, KV, S, hd). `mask`: boolean, broadcastable to (B, H, T, S),
+    or None; `causal` (no mask): the T queries are the last T of the S key positions, each sees every key up to itself.
+    `fused`: on a GPU, hand over what its fused kernels take: autocast's dtype, K/V heads repeated where a mask rules
+    out flash."""
+    T, S = q.shape[2], k.shape[2]
+    if fused and q.is_cuda and torch.is_autocast_enabled('cuda'):                  # what autocast would hand the kernel,
+        q, k, v = (t.to(torch.get_autocast_dtype('cuda')) for t in (q, k, v))       # before the kernel is chosen below
+    is_causal = causal and T == S
+    if causal and 1 < T < S:                                                         # the causal mask aligned at the end:
+        mask = (causal_lower_right(T, S) if q.is_cuda else                           # flash takes it on a GPU; the CPU
+                torch.ones(T, S, dtype=torch.bool, device=q.device).tril(S - T))     # kernel a (T, S) mask
+    gqa = k.shape[1] != q.shape[1]
+    if fused and gqa and q.is_cuda and (q.dtype == torch.float32 or (mask is not None and not isinstance(mask, CausalBias))):
+        r = q.shape[1] // k.shape[1]
+        k, v = k.repeat_interleave(r, 1), v.repeat_interleave(r, 1)                  # (B, H, S, hd)
+        gqa = False
+    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=is_causal, scale=scale, enable_gqa=gqa)
 
 # %% ../nbs/04_model.ipynb #eea19a55
-def _side(model, l: int, layer, lal: dict, media: dict) -> LayerSide:
-    "What layer l attends to besides its stream: LAL keys/values (joint, gated), Flamingo media; once per forward / prefill."
+def _side(model, l: int, layer, lal: dict, media: dict, stacked: dict | None = None) -> LayerSide:
+    """What layer l attends to besides its stream: LAL keys/values (joint, gated), Flamingo media; once per forward /
+    prefill. `stacked`: the encoders whose keys/values `_lal_kv` computed for all layers at once; the others' are computed
+    here, for this layer (the per-layer route)."""
     attn, hd = layer.self_attn, model.head_dim
     core, _ = model._core()
+    stacked = stacked or {}
     names = [nm for nm in lal if model.slot(nm)[1].injection.start_layer <= l]
     total = sum(lal[nm][1] for nm in names) if names else None                       # (B,) valid audio keys at this layer
     offset = torch.zeros_like(total) if names else None                              # (B,) keys laid out so far
@@ -441,23 +490,31 @@ def _side(model, l: int, layer, lal: dict, media: dict) -> LayerSide:
         inj = model.slot(nm)[1].injection; j = l - inj.start_layer                    # j: this layer among the encoder's
         a, n = lal[nm]                                                               # (B, Na, d), (B,)
         B, Na, _ = a.shape
-        if inj.lal_proj == 'per_layer':
-            proj = model.lal_proj[nm][j]
-            a = proj(a.to(proj.weight.dtype)).to(a.dtype)                            # (B, Na, d)
-        h = layer.input_layernorm(a) if inj.lal_norm else a                          # (B, Na, d)
-        ak = attn.k_proj(h).view(B, Na, -1, hd).transpose(1, 2)                     # (B, KV, Na, hd)
-        av = attn.v_proj(h).view(B, Na, -1, hd).transpose(1, 2)                     # (B, KV, Na, hd)
-        if inj.lal_rope == 'prefix':                                                 # positions -total .. -1, encoders in order
-            pos = (offset - total)[:, None] + torch.arange(Na, device=a.device)[None]   # (B, Na)
-            cos, sin = core.rotary_emb(h, pos)                                       # (B, Na, hd)
-            ak = _rope(ak, cos, sin)
+        if nm in stacked:                                                            # computed before the layer loop
+            ks, vs, mask = stacked[nm]
+            audio = AudioKV(ks[j], vs[j], mask, nm, j)                              # (B, KV, Na, hd) x2, (B, Na) or None
+            ks[j] = vs[j] = None                                                     # handed over: freed after this layer
+        else:
+            if inj.lal_proj == 'per_layer':
+                proj = model.lal_proj[nm][j]
+                a = proj(a.to(proj.weight.dtype)).to(a.dtype)                        # (B, Na, d)
+            h = layer.input_layernorm(a) if inj.lal_norm else a                      # (B, Na, d)
+            ak = attn.k_proj(h).view(B, Na, -1, hd).transpose(1, 2)                 # (B, KV, Na, hd)
+            av = attn.v_proj(h).view(B, Na, -1, hd).transpose(1, 2)                 # (B, KV, Na, hd)
+            if inj.lal_rope == 'prefix':                                             # positions -total .. -1, encoders in order
+                pos = (offset - total)[:, None] + torch.arange(Na, device=a.device)[None]   # (B, Na)
+                cos, sin = core.rotary_emb(h, pos)                                   # (B, Na, hd)
+                ak = _rope(ak, cos, sin)
+            audio = AudioKV(ak, av, lengths_to_mask(n, Na), nm, j)                   # mask (B, Na)
         offset = offset + n
-        audio = AudioKV(ak, av, lengths_to_mask(n, Na), nm, j)                       # mask (B, Na)
         (joint if inj.lal_softmax == 'joint' else gated).append(audio)
     joint_kv = None
-    if joint:                                                                        # one group under the text's softmax
-        joint_kv = AudioKV(torch.cat([kv.k for kv in joint], 2), torch.cat([kv.v for kv in joint], 2),  # (B, KV, sum Na, hd) x2
-                           torch.cat([kv.mask for kv in joint], 1))                 # (B, sum Na)
+    if len(joint) == 1: joint_kv = joint[0]._replace(name='', index=0)
+    elif joint:                                                                      # one group under the text's softmax
+        ones = lambda kv: torch.ones_like(kv.k[:, 0, :, 0], dtype=torch.bool)       # (B, Na) an unpadded encoder's mask
+        mask = (None if all(kv.mask is None for kv in joint) else
+                torch.cat([ones(kv) if kv.mask is None else kv.mask for kv in joint], 1))   # (B, sum Na)
+        joint_kv = AudioKV(torch.cat([kv.k for kv in joint], 2), torch.cat([kv.v for kv in joint], 2), mask)  # (B, KV, Na, hd)
     blocks = []
     for nm, (m, n) in media.items():
         inj = model.slot(nm)[1].injection; k0 = inj.start_layer
@@ -465,6 +522,123 @@ def _side(model, l: int, layer, lal: dict, media: dict) -> LayerSide:
             j = (l - k0) // inj.flamingo_every                                       # block number
             blocks.append(AudioKV(*model.xattn[nm][j].media_kv(m, n), nm, j))       # (B, H, N, hd) x2, (B, N)
     return LayerSide(joint_kv, tuple(gated), tuple(blocks))
+
+# %% ../nbs/04_model.ipynb #dc29c830
+class _KVStack(NamedTuple):
+    "k_proj and v_proj of consecutive layers stacked over those layers, each layer's input RMSNorm weight folded in."
+    w: Tensor                 # (n, 2 * KV * hd, d) each layer's k_proj rows, then its v_proj rows (times the norm weight)
+    b: Tensor | None          # (n, 2 * KV * hd) their biases (Qwen2); None without (Llama)
+    eps: float | None         # the RMSNorm epsilon (the same in every layer); None: the audio is not normed
+    lora: tuple               # (k_proj's, v_proj's) LoRA: per adapter (A (n, r, d), B (n, KV * hd, r), scaling (n,))
+
+def _linear_parts(mod: nn.Module) -> tuple | None:
+    """(weight, bias, ((A, B, scaling), ...)) of a k_proj/v_proj: a plain `nn.Linear` (no adapters), or a peft LoRA
+    `Linear` and the delta of each active adapter; None where the module computes anything else (see above)."""
+    if type(mod) is nn.Linear: return mod.weight, mod.bias, ()
+    base = getattr(mod, 'base_layer', None)
+    if type(base) is not nn.Linear or not hasattr(mod, 'lora_A'): return None
+    if mod.disable_adapters: return None if mod.merged else (base.weight, base.bias, ())
+    if mod.merged: return base.weight, base.bias, ()                                 # the adapters are in the weight
+    adapters = []
+    for name in mod.active_adapters:
+        if name not in mod.lora_A.keys(): continue
+        A, B, drop = mod.lora_A[name], mod.lora_B[name], mod.lora_dropout[name]
+        plain = type(A) is nn.Linear and type(B) is nn.Linear and B.bias is None
+        if name in getattr(mod, 'lora_variant', {}) or not plain: return None
+        if isinstance(drop, nn.Dropout) and drop.p > 0 and drop.training: return None
+        adapters.append((A.weight, B.weight, float(mod.scaling[name])))
+    return base.weight, base.bias, tuple(adapters)
+
+def _kv_stack(layers, norm: bool) -> _KVStack | None:
+    """k_proj/v_proj of `layers` stacked, with `norm` each layer's input RMSNorm weight folded into them: k_proj(g * x)
+    = (W_k g) x for x the RMS-normalised audio and g the norm's weight (so is LoRA's A). None where some layer's cannot be."""
+    parts = [(_linear_parts(layer.self_attn.k_proj), _linear_parts(layer.self_attn.v_proj)) for layer in layers]
+    if any(p is None for kv in parts for p in kv): return None
+    shape = lambda p: (p[1] is None, tuple(tuple(A.shape) for A, _, _ in p[2]))     # bias or not, adapters and ranks
+    if len({(shape(k), shape(v)) for k, v in parts}) > 1 or len({p[1] is None for kv in parts for p in kv}) > 1: return None
+    norms = [layer.input_layernorm for layer in layers] if norm else []
+    if not all(type(m).__name__.endswith('RMSNorm') and hasattr(m, 'variance_epsilon') for m in norms): return None
+    if len({m.variance_epsilon for m in norms}) > 1: return None
+    n = len(layers)
+    g = torch.stack([m.weight for m in norms])[:, None, :] if norm else 1            # (n, 1, d) the norms' weights
+    w = torch.cat([p[0] for kv in parts for p in kv]).view(n, -1, parts[0][0][0].shape[1]) * g   # (n, 2 * KV * hd, d)
+    b = None if parts[0][0][1] is None else torch.cat([p[1] for kv in parts for p in kv]).view(n, -1)  # (n, 2 * KV * hd)
+    lora = tuple(tuple((torch.stack([kv[i][2][a][0] for kv in parts]) * g,            # (n, r, d)
+                        torch.stack([kv[i][2][a][1] for kv in parts]),                # (n, KV * hd, r)
+                        torch.tensor([kv[i][2][a][2] for kv in parts], device=w.device))   # (n,)
+                       for a in range(len(parts[0][i][2]))) for i in (0, 1))
+    return _KVStack(w, b, norms[0].variance_epsilon if norm else None, lora)
+
+
+def _lora_delta(y: Tensor, h: Tensor, adapters: tuple) -> Tensor:
+    "y (n, N, out) plus each LoRA adapter's scaling * B(A(h)), h (n, N, d), stacked over the n layers (in A's dtype, as peft)."
+    for A, B, s in adapters:                                                         # (n, r, d), (n, out, r), (n,)
+        z = torch.bmm(torch.bmm(h.to(A.dtype), A.transpose(1, 2)), B.transpose(1, 2))  # (n, N, out)
+        y = y + (z * s.to(z.dtype)[:, None, None]).to(y.dtype)
+    return y
+
+def _lal_group(n: int, tokens: int, d: int, device) -> int:
+    """Layers per stacked computation: `LAL_GROUP` if set, else as many as keep one float32 (layers, tokens, d) tensor
+    within 256 MiB on a GPU (the backward's transient memory stays bounded) or 4 MiB on a CPU (about a core's cache)."""
+    if LAL_GROUP: return max(1, min(n, LAL_GROUP))
+    budget = 2**28 if torch.device(device).type == 'cuda' else 2**22
+    return max(1, min(n, budget // (tokens * d * 4)))
+
+def _lal_kv(model, lal: dict) -> dict:
+    """Audio keys and values of every LAL layer, computed before the layer loop, a group of layers (`_lal_group`) per
+    stacked computation: encoder name -> (keys, values, mask), keys and values lists of one (B, KV, Na, hd) tensor per
+    layer `start_layer .. L-1` (views, unbound once per group: the backward stacks their gradients in one operation;
+    `_side` takes each out of its list, so it is freed once its layer is done, as in the per-layer route), mask (B, Na),
+    or None when no clip is padded. An encoder whose layers cannot be stacked (`_kv_stack` is None) is left
+    out: `_side` computes its keys and values layer by layer."""
+    core, _ = model._core()
+    layers, hd = list(core.layers), model.head_dim
+    out = {}
+    for nm, (a, n) in lal.items():
+        inj = model.slot(nm)[1].injection; k0 = inj.start_layer
+        B, Na, d = a.shape; N = B * Na
+        g = _lal_group(model.n_layers - k0, N, d, a.device)
+        starts = range(k0, model.n_layers, g)
+        stacks = [_kv_stack(layers[l0:l0 + g], inj.lal_norm) for l0 in starts]
+        if any(st is None for st in stacks): continue
+        x = a.reshape(N, d)                                                          # (N, d) every audio token of the batch
+        ks, vs = [], []
+        for l0, st in zip(starts, stacks):                                           # layers l0 .. l0 + m - 1
+            m = len(st.w)
+            if inj.lal_proj == 'per_layer':                                         # their projections: one matmul
+                P = list(model.lal_proj[nm])[l0 - k0:l0 - k0 + m]
+                w = P[0].weight if m == 1 else torch.cat([p.weight for p in P])    # (m * d, d)
+                bias = P[0].bias if m == 1 else torch.cat([p.bias for p in P])     # (m * d,)
+                h = F.linear(x.to(w.dtype), w, bias).to(a.dtype).view(N, m, d).transpose(0, 1)   # (m, N, d)
+            else: h = x                                                              # (N, d) the connector's tokens
+            if inj.lal_norm: h = F.rms_norm(h.float(), (d,), eps=st.eps).to(h.dtype)     # x / rms(x), as Llama/Qwen2's RMSNorm
+            h = h.expand(m, N, d)                                                    # (m, N, d)
+            kv = torch.bmm(h, st.w.transpose(1, 2))                                  # (m, N, 2 * KV * hd) k_proj | v_proj
+            if st.b is not None: kv = kv + st.b[:, None]
+            k, v = (_lora_delta(t, h, ads) for t, ads in zip(kv.chunk(2, -1), st.lora))   # (m, N, KV * hd) each
+            k, v = (t.reshape(m, B, Na, -1, hd).transpose(2, 3) for t in (k, v))     # (m, B, KV, Na, hd) each
+            if inj.lal_rope == 'prefix': k = _prefix_rope(model, nm, lal, k, h, l0)
+            ks += k.unbind(0); vs += v.unbind(0)
+        mask = lengths_to_mask(n, Na) if bool((n < Na).any()) else None            # (B, Na); None: no padded clip
+        out[nm] = ks, vs, mask                                                        # nl x (B, KV, Na, hd) each
+    return out
+
+def _prefix_rope(model, nm: str, lal: dict, k: Tensor, h: Tensor, l0: int) -> Tensor:
+    """Encoder `nm`'s keys k (m, B, KV, Na, hd) of layers l0 .. l0 + m - 1 rotated at their prefix positions (-total .. -1
+    over the LAL encoders entered by each layer, in order), once per run of layers at which the same encoders have entered."""
+    core, _ = model._core()
+    start = {e: model.slot(e)[1].injection.start_layer for e in lal}
+    m, Na = k.shape[0], k.shape[3]
+    cuts = sorted({l0, l0 + m} | {s for s in start.values() if l0 < s < l0 + m})   # another encoder enters at s
+    out = []
+    for c0, c1 in zip(cuts, cuts[1:]):
+        names = [e for e in lal if start[e] <= c0]
+        total = sum(lal[e][1] for e in names)                                        # (B,) audio keys at these layers
+        offset = sum((lal[e][1] for e in names[:names.index(nm)]), torch.zeros_like(total))   # (B,) laid out before nm
+        pos = (offset - total)[:, None] + torch.arange(Na, device=k.device)[None]   # (B, Na)
+        cos, sin = core.rotary_emb(h, pos)                                           # (B, Na, hd)
+        out.append(_rope(k[c0 - l0:c1 - l0], cos, sin))                             # (c1 - c0, B, KV, Na, hd)
+    return out[0] if len(out) == 1 else torch.cat(out)
 
 # %% ../nbs/04_model.ipynb #d2545687
 class GatedCrossAttentionBlock(nn.Module):
