@@ -24,6 +24,12 @@ if [[ $# -eq 0 ]]; then
       exp_failed+=("$name.ipynb"); rc=1
     fi
   done
+  t1=$SECONDS   # the GPU readiness script on the CPU (tiny shapes), into the temporary folder
+  if bash scripts/gpu_check.sh --cpu --out "$tmp/gpu_check" > "$tmp/gpu_check.log" 2>&1; then
+    echo "scripts/gpu_check.sh --cpu: $((SECONDS - t1)) secs"
+  else
+    echo "scripts/gpu_check.sh --cpu: FAILED after $((SECONDS - t1)) secs"; tail -30 "$tmp/gpu_check.log"; exp_failed+=("gpu_check.sh"); rc=1
+  fi
 fi
 .venv/bin/python - "$log" "$rc" "$((SECONDS - t0))" "${exp_failed[*]:-}" "$#" <<'PY'
 import sys, re, pathlib
