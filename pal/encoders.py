@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_encoders.ipynb #2c303027
 from __future__ import annotations
-import hashlib, json, math, os, pickle, types
+import copy, hashlib, json, math, os, pickle, types
 from dataclasses import dataclass, field, asdict, fields, replace
 from pathlib import Path
 
@@ -15,10 +15,10 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['ENCODERS', 'DEFAULT_CLAP', 'lengths_to_mask', 'EncoderOutput', 'split_windows', 'merge_windows', 'EncoderOptions',
-           'AudioEncoder', 'whisper_log_mel', 'WhisperEncoder', 'clap_log_mel', 'ClapOptions', 'ClapEncoder',
-           'kaldi_fbank', 'kaldi_mel_banks', 'SSLAMConfig', 'sincos_2d', 'SSLAMAttention', 'SSLAMMlp', 'SSLAMBlock',
-           'SSLAMViT', 'SSLAMOptions', 'SSLAMEncoder', 'read_sslam_checkpoint', 'sslam_state_from_official',
-           'load_sslam_checkpoint', 'CrepeOptions', 'CrepeEncoder', 'make_encoder']
+           'AudioEncoder', 'whisper_log_mel', 'WhisperOptions', 'whisper_window', 'WhisperEncoder', 'clap_log_mel',
+           'ClapOptions', 'ClapEncoder', 'kaldi_fbank', 'kaldi_mel_banks', 'SSLAMConfig', 'sincos_2d', 'SSLAMAttention',
+           'SSLAMMlp', 'SSLAMBlock', 'SSLAMViT', 'SSLAMOptions', 'SSLAMEncoder', 'read_sslam_checkpoint',
+           'sslam_state_from_official', 'load_sslam_checkpoint', 'CrepeOptions', 'CrepeEncoder', 'make_encoder']
 
 # %% ../nbs/02_encoders.ipynb #4e8b6e18
 def lengths_to_mask(lengths: Tensor, T: int) -> Tensor:
@@ -181,10 +181,28 @@ def whisper_log_mel(wavs: Tensor, mel_filters: Tensor, n_fft: int = 400, hop: in
 from transformers import WhisperFeatureExtractor
 from transformers.models.whisper import modeling_whisper as hf_whisper
 
+@dataclass
+class WhisperOptions(EncoderOptions):
+    "Whisper switches on top of `EncoderOptions`."
+    window_s: float | None = None    # analysis window in seconds (a whole number of 20 ms tokens); None = the checkpoint's (30 s)
+
+def whisper_window(encoder: hf_whisper.WhisperEncoder, n_positions: int) -> hf_whisper.WhisperEncoder:
+    "A transformers WhisperEncoder that shares `encoder`'s weights (no copy) and reads windows of its first `n_positions` positions."
+    n_max = encoder.config.max_source_positions
+    if not 1 <= n_positions <= n_max:
+        raise ValueError(f"whisper_window: {n_positions} positions; this encoder has 1 to {n_max}")
+    if n_positions == n_max: return encoder
+    cfg = copy.deepcopy(encoder.config); cfg.max_source_positions = n_positions
+    with torch.device('meta'): short = hf_whisper.WhisperEncoder(cfg)
+    sd = encoder.state_dict()
+    sd['embed_positions.weight'] = sd['embed_positions.weight'][:n_positions]  # (n_positions, D), a view of the table
+    short.load_state_dict(sd, assign=True)
+    return short.train(encoder.training)
+
 class WhisperEncoder(AudioEncoder):
     "A Hugging Face Whisper encoder (any size) behind the `AudioEncoder` interface; 50 tokens/s."
     def __init__(self, encoder: hf_whisper.WhisperEncoder, feature_extractor: WhisperFeatureExtractor | None = None,
-                 opts: EncoderOptions | None = None, name: str = 'whisper'):
+                 opts: WhisperOptions | None = None, name: str = 'whisper'):
         super().__init__()
         if not isinstance(encoder, hf_whisper.WhisperEncoder):
             raise TypeError(f"{name}: `encoder` must be a transformers WhisperEncoder (model.model.encoder), got {type(encoder).__name__}")
@@ -193,13 +211,21 @@ class WhisperEncoder(AudioEncoder):
         if fe.feature_size != cfg.num_mel_bins or fe.sampling_rate != self.sample_rate:
             raise ValueError(f"{name}: feature extractor gives {fe.feature_size} mel bins at {fe.sampling_rate} Hz, "
                              f"the encoder needs {cfg.num_mel_bins} at {self.sample_rate}")
-        self.name, self.encoder = name, encoder
+        opts = opts or WhisperOptions()
         self.n_fft, self.hop = fe.n_fft, fe.hop_length
-        self.register_buffer('mel_filters', torch.from_numpy(fe.mel_filters).float(), persistent=False)  # (n_freq, n_mels)
         self.stride = self.hop * encoder.conv1.stride[0] * encoder.conv2.stride[0]     # samples per token (320)
-        self.win = cfg.max_source_positions * self.stride                            # samples per window (480000 = 30 s)
         self.frame_rate = self.sample_rate / self.stride
-        self._setup(opts or EncoderOptions(), n_hidden=cfg.encoder_layers + 1)
+        window_s = getattr(opts, 'window_s', None)
+        if window_s is not None:
+            n_pos = window_s * self.frame_rate
+            if abs(n_pos - round(n_pos)) > 1e-6 or not 1 <= round(n_pos) <= cfg.max_source_positions:
+                raise ValueError(f"{name}: window_s={window_s} must be a whole number of {1000 / self.frame_rate:g} ms tokens, "
+                                 f"at most the checkpoint's {cfg.max_source_positions / self.frame_rate:g} s")
+            encoder = whisper_window(encoder, round(n_pos))
+        self.name, self.encoder = name, encoder
+        self.register_buffer('mel_filters', torch.from_numpy(fe.mel_filters).float(), persistent=False)  # (n_freq, n_mels)
+        self.win = encoder.config.max_source_positions * self.stride                 # samples per window (480000 = 30 s)
+        self._setup(opts, n_hidden=cfg.encoder_layers + 1)
         self.encoder.embed_positions.requires_grad_(False)                           # sinusoidal table, frozen as in HF
         self.dim = self._width(cfg.d_model)
 
@@ -208,11 +234,11 @@ class WhisperEncoder(AudioEncoder):
 
     def _encode(self, wavs, lengths):
         win, _, n_win = split_windows(wavs, lengths, self.win)                         # (W, win), _, (B,)
-        mel = whisper_log_mel(win, self.mel_filters, self.n_fft, self.hop)             # (W, n_mels, 3000)
+        mel = whisper_log_mel(win, self.mel_filters, self.n_fft, self.hop)             # (W, n_mels, 2 * positions)
         mel = mel.to(self.encoder.conv1.weight.dtype)
         only_last = self.layer_ids == [self.n_hidden - 1]
         out = self.encoder(mel, output_hidden_states=not only_last)
-        hidden = {self.n_hidden - 1: out.last_hidden_state} if only_last else out.hidden_states  # entries (W, 1500, D)
+        hidden = {self.n_hidden - 1: out.last_hidden_state} if only_last else out.hidden_states  # entries (W, positions, D)
         return merge_windows(self._reduce(hidden), n_win, self.n_frames(lengths))     # (B, T, D)
 
     def describe(self):
@@ -665,7 +691,7 @@ def make_encoder(name: str, **kw) -> AudioEncoder:
         load_kw = {'trust_pickle': ex['trust_pickle']} if 'trust_pickle' in ex else {}
         return SSLAMEncoder(ex.get('config'), opts, name='sslam', checkpoint=ckpt, **load_kw)
     if name.startswith('whisper-') and name[len('whisper-'):] in WHISPER_PACKAGES:
-        opts, ex = _split_kw(name, EncoderOptions, kw, ('dtype',))
+        opts, ex = _split_kw(name, WhisperOptions, kw, ('dtype',))
         model, proc = load_whisper(name[len('whisper-'):], **ex)
         return WhisperEncoder(model.model.encoder, proc.feature_extractor, opts, name=name)
     if name == 'clap': name = DEFAULT_CLAP
@@ -675,7 +701,7 @@ def make_encoder(name: str, **kw) -> AudioEncoder:
         opts, ex = _split_kw(name, ClapOptions, kw, ('dtype',))
         return ClapEncoder.from_pretrained(name, opts, **ex)
     if mtype == 'whisper':
-        opts, ex = _split_kw(name, EncoderOptions, kw, ('dtype',))
+        opts, ex = _split_kw(name, WhisperOptions, kw, ('dtype',))
         model, proc = load_whisper(name, **ex)
         return WhisperEncoder(model.model.encoder, proc.feature_extractor, opts, name=name)
     raise ValueError(f"make_encoder: unknown encoder {name!r}; known names: {list(ENCODERS)}, or a Whisper/CLAP hub id or local folder")

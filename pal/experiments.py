@@ -15,18 +15,21 @@ import torch
 from .assets import cache_dir, pal_home
 from .eval import TASK_KINDS, EvalConfig, paired_bootstrap
 from .model import InjectionConfig
-from .config import PRESETS, RunConfig, make_run_config, missing, preflight, preset_encoders, run_key
+from .config import PRESETS, RunConfig, make_run_config, missing, preflight, preset_encoders, run_key, study_config
 from .model import LORA_FFN
 from .pipeline import RunResult, run, runs_root
 from .scoring import PRIMARY
+from .stats import FFN_ADAPTED, bootstrap_contrast, score_matrix
+
 
 # %% auto #0
 __all__ = ['EXP_BUDGET', 'BUDGET_KEYS', 'EXP_EVAL', 'LORA_WITH_FFN', 'DELAY_KS', 'EXPERIMENTS', 'STAGEWISE', 'MINI_COST',
-           'encoder_slots', 'exp_config', 'delay_layer', 'delayed_config', 'delay_configs', 'attn_only_configs',
-           'ensemble_configs', 'final_configs', 'lal_pal_configs', 'plan_table', 'estimate_seconds', 'estimate_line',
-           'main', 'run_configs', 'eval_stages', 'primary_table', 'relative_change', 'fmt_ci', 'wide_table', 'findings',
-           'plot_primary', 'plot_relative', 'mini_note', 'package_versions', 'machine', 'run_meta', 'result_paths',
-           'write_results', 'check_primary', 'report_markdown', 'exp_setup']
+           'STUDY_SEEDS', 'encoder_slots', 'exp_config', 'delay_layer', 'delayed_config', 'delay_configs',
+           'attn_only_configs', 'ensemble_configs', 'final_configs', 'lal_pal_configs', 'plan_table',
+           'estimate_seconds', 'estimate_line', 'main', 'run_configs', 'eval_stages', 'primary_table',
+           'relative_change', 'fmt_ci', 'wide_table', 'findings', 'plot_primary', 'plot_relative', 'mini_note',
+           'package_versions', 'machine', 'run_meta', 'result_paths', 'write_results', 'check_primary',
+           'report_markdown', 'exp_setup', 'study_runs', 'study_records', 'best_constant', 'audio_table']
 
 # %% ../nbs/12_experiments.ipynb #a16169e4
 EXP_BUDGET = {   # preset -> overrides of every experiment run (see the table above)
@@ -479,3 +482,60 @@ def exp_setup(preset: str, out_dir=None, runs_dir=None) -> tuple[str, Path | Non
     elif preset == 'smoke': root = (Path(out_dir).expanduser() if out_dir is not None else Path(tempfile.mkdtemp(prefix='pal_exp_'))) / 'runs'
     else: root = runs_root()
     return preset, out_dir, root
+
+# %% ../nbs/12_experiments.ipynb #5d1e0a02
+STUDY_SEEDS = dict(smoke=(0, 1), mini=(0, 1, 2), paper=(0, 1, 2))   # training seeds of every study system
+
+def study_runs(systems, preset: str = 'mini', seeds=None, **kw) -> dict:
+    """{'SYSTEM/seed=S': RunConfig} of the study protocol for each system and seed (`STUDY_SEEDS[preset]` by default);
+    a system is a variant, or a variant + `FFN_ADAPTED` ('lal+ffn': LoRA on the FFN too). `kw`: `study_config` arguments."""
+    seeds = STUDY_SEEDS[preset] if seeds is None else tuple(seeds)
+    if not seeds: raise ValueError("study_runs: no seeds")
+    out = {}
+    for name in systems:
+        variant, ffn = (name[:-len(FFN_ADAPTED)], True) if name.endswith(FFN_ADAPTED) else (name, False)
+        for s in seeds:
+            cfg = study_config(variant, s, preset, **kw)
+            if ffn: cfg.curriculum = [replace(st, lora_targets=LORA_WITH_FFN) if 'lora' in st.train else st for st in cfg.curriculum]
+            out[f'{name}/seed={s}'] = cfg
+    return out
+
+def study_records(results: dict, system: str | None = None) -> dict:
+    """{SYSTEM: {seed: records}} of `run_configs(study_runs(...))`: the last stage's scored records, or those of
+    reference `system` of each run (e.g. 'text_only')."""
+    out = {}
+    for name, res in results.items():
+        if '/seed=' not in name: raise ValueError(f"study_records: {name!r} is not a study run name ('SYSTEM/seed=S')")
+        sysname, s = name.rsplit('/seed=', 1)
+        out.setdefault(sysname, {})[int(s)] = res.records(system or res.config.curriculum[-1].name)
+    return out
+
+def best_constant(records, families=None) -> dict:
+    "{family: accuracy of the best constant answer} on the ranked `records` (the share of the most frequent reference)."
+    fams = {}
+    for r in records:
+        if r.get('label_scores') is not None and r.get('labels') is None: fams.setdefault(r['task'], []).append(r['output'])
+    return {f: max(pd.Series(v).value_counts(normalize=True)) for f, v in sorted(fams.items()) if families is None or f in families}
+
+def audio_table(final: dict, text_only: dict, families=None, n_boot: int = 2000, seed: int = 0, alpha: float = 0.01,
+                length_norm: bool = True) -> pd.DataFrame:
+    """Per system and family: accuracy over seeds with its 95% interval (two-level cluster bootstrap), the best
+    constant answer, the same weights with the audio withheld, their paired difference and p, and `hears` (interval
+    above the constant and better than text-only at `alpha`). `final`, `text_only`: {system: {seed: records}}."""
+    rows = []
+    for name, runs in final.items():
+        x, items, seeds = score_matrix(runs, families, length_norm)                 # (S, N)
+        xt, it, st = score_matrix(text_only[name], list(dict.fromkeys(items['family'])), length_norm)
+        if st != seeds or not it.equals(items): raise ValueError(f"audio_table {name}: text-only differs in seeds or items")
+        const = best_constant(runs[seeds[0]])
+        for f in dict.fromkeys(items['family']):
+            col = (items['family'] == f).to_numpy()
+            fam, cl = items['family'].to_numpy()[col], items['cluster'].to_numpy()[col]
+            acc = bootstrap_contrast(x[:, col], np.zeros_like(x[:, col]), fam, n_boot, seed, cluster=cl)
+            d = bootstrap_contrast(x[:, col], xt[:, col], fam, n_boot, seed, cluster=cl)
+            lo, hi = acc['ci'] if acc['ci'] is not None else (acc['effect'], acc['effect'])
+            rows.append(dict(system=name, family=f, acc=acc['effect'], ci_low=lo, ci_high=hi, const=const[f],
+                             text_only=float(xt[:, col].mean()), vs_text=d['effect'], p_vs_text=d['p'], n_seeds=len(seeds),
+                             n_items=int(col.sum()), n_clusters=acc['n_clusters'],
+                             hears=bool(lo > const[f] and d['effect'] > 0 and d['p'] < alpha)))
+    return pd.DataFrame(rows)

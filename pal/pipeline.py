@@ -15,7 +15,7 @@ import torch
 from .assets import cache_dir, pal_home
 from .build import build_encoder, build_llm, build_model, load_weights, save_weights, saved_names, weights_meta
 from .config import (PIPELINE_VERSION, PRESETS, RunConfig, key_dict, make_run_config, missing, pilot_config, run_key,
-                        run_precision)
+                        run_precision, study_config)
 from .data import AudioTextDataset, Collator, DataWarning, FeatureCache, LengthGroupedSampler, PromptConfig, collated_lengths
 from .eval import TASK_KINDS
 from .rundata import build_caches, check_recipe, corpus_recipe, load_corpus, per_task, select_data
@@ -351,7 +351,7 @@ def write_runs_log(root=None, out=None) -> Path:
 
 # %% ../nbs/10_pipeline.ipynb #4bf3cb00
 def main(argv=None):
-    "python -m pal.pipeline --preset mini --variant plits [--root DIR] [--cache DIR] [--force] | --log [--out FILE]"
+    "python -m pal.pipeline --preset mini --variant plits [--pilot | --study] [--seed N] [--root DIR] [--cache DIR] [--force] | --log [--out FILE]"
     ap = argparse.ArgumentParser(prog='python -m pal.pipeline',
                                  description='Train and evaluate one PAL variant (reuses a finished run).')
     ap.add_argument('--preset', default='smoke', choices=PRESETS)
@@ -363,12 +363,15 @@ def main(argv=None):
     ap.add_argument('--force', action='store_true', help='retrain even if a finished run exists')
     ap.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch decides)')
     ap.add_argument('--pilot', action='store_true', help="the study pilot of --variant (pal.config.pilot_config), with learning curves")
+    ap.add_argument('--study', action='store_true', help="one run of the study protocol (pal.config.study_config) for --variant and --seed")
     ap.add_argument('--log', action='store_true', help='only write the runs log from the registry')
     ap.add_argument('--out', default=None, help='--log: where to write it (default results/runs.md)')
     a = ap.parse_args(argv)
     if a.log: p = write_runs_log(a.root, a.out); print(f"wrote {p}"); return p
     if a.threads: torch.set_num_threads(a.threads)
-    cfg = pilot_config(a.variant, a.seed, a.preset) if a.pilot else make_run_config(a.preset, a.variant, a.seed)
+    if a.pilot and a.study: ap.error("--pilot and --study are two protocols: give one")
+    cfg = (pilot_config(a.variant, a.seed, a.preset) if a.pilot else study_config(a.variant, a.seed, a.preset) if a.study
+           else make_run_config(a.preset, a.variant, a.seed))
     problems = missing(cfg)
     if problems:                                                                   # before anything loads: one list, status 2
         print(f"python -m pal.pipeline: preset {a.preset!r} cannot run here; missing:\n  - " + "\n  - ".join(problems), file=sys.stderr)
