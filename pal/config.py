@@ -18,9 +18,9 @@ from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
 __all__ = ['PIPELINE_VERSION', 'PRESETS', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_LLM', 'N_SUMMARY', 'PRESET_ENCODERS',
-           'STUDY_STEPS', 'STUDY_WINDOW_S', 'PILOT_CORPUS', 'EncoderSpec', 'CorpusSettings', 'RunConfig', 'key_dict',
-           'run_key', 'preset_encoders', 'make_run_config', 'study_config', 'pilot_config', 'native_bf16',
-           'run_precision', 'PreflightError', 'missing', 'preflight']
+           'STUDY_STEPS', 'STUDY_PRIMARY', 'STUDY_WINDOW_S', 'PILOT_CORPUS', 'EncoderSpec', 'CorpusSettings',
+           'RunConfig', 'key_dict', 'run_key', 'preset_encoders', 'make_run_config', 'study_encoders', 'study_primary',
+           'study_config', 'pilot_config', 'native_bf16', 'run_precision', 'PreflightError', 'missing', 'preflight']
 
 # %% ../nbs/10a_config.ipynb #1c2eac6e
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
@@ -188,12 +188,17 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
 
 # %% ../nbs/10a_config.ipynb #18ece3d2
 STUDY_STEPS = dict(smoke=(3, 3), mini=(300, 600), paper=(2000, 4000))   # align, closed: optimizer steps of a study run
+STUDY_PRIMARY = dict(mini=('category', 'count', 'family', 'order', 'pitch', 'word'))   # families of the primary endpoint (the pilot's choice)
 STUDY_WINDOW_S = dict(mini=5.0)   # Whisper analysis window of a study run (s); presets not named keep the checkpoint's 30 s
 
-def _study_encoders(preset: str, encoders: list) -> list:
+def study_encoders(preset: str, encoders: list) -> list:
     "`encoders` with the study's Whisper window (`STUDY_WINDOW_S`) in their options."
     w = STUDY_WINDOW_S.get(preset)
     return [replace(e, options={**e.options, 'window_s': w}) if w and e.encoder.startswith('whisper') else e for e in encoders]
+
+def study_primary(preset: str) -> tuple | None:
+    "The families of the study's primary endpoint at `preset` (None: every closed family the run scores)."
+    return STUDY_PRIMARY.get(preset)
 
 def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', steps=None, **overrides) -> RunConfig:
     "The study's protocol for `variant` (see above): the suite, two stages, ranking-only evaluation; `overrides` replace RunConfig fields."
@@ -204,7 +209,7 @@ def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', st
     corpus = base.corpus if preset == 'smoke' else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
     ev = replace(base.eval, rank_only=True, length_norm=True, label_end=False, every_stage=False, untrained=True,
                  text_only=('final',), max_candidates=None)
-    cfg = dict(curriculum=stages, corpus=corpus, eval=ev, encoders=[asdict(e) for e in _study_encoders(preset, base.encoders)]) | overrides
+    cfg = dict(curriculum=stages, corpus=corpus, eval=ev, encoders=[asdict(e) for e in study_encoders(preset, base.encoders)]) | overrides
     return RunConfig.from_dict(base.to_dict() | {k: (asdict(v) if hasattr(v, '__dataclass_fields__') else
                                                      [asdict(x) if hasattr(x, '__dataclass_fields__') else x for x in v]
                                                      if k in ('curriculum', 'encoders') else v) for k, v in cfg.items()})

@@ -35,7 +35,7 @@ __all__ = ['VERSION', 'SR', 'SPLITS', 'TASKS', 'SUITE_SPLITS', 'SUITE_FAMILIES',
            'program_groups', 'sound_groups', 'source_group', 'suite_split', 'oos_soundfont', 'oos_programs',
            'suite_sources', 'suite_pitch', 'suite_family', 'suite_category', 'suite_count', 'suite_order',
            'word_carrier', 'asterisk_numbers', 'suite_word', 'suite_recipe', 'build_suite', 'suite_stats',
-           'write_suite_stats']
+           'text_only_from', 'write_suite_stats']
 
 # %% ../nbs/06_corpus.ipynb #9c02dfe4
 VERSION = 'pal-corpus-1'   # bump when the builder changes what it writes
@@ -1216,10 +1216,12 @@ def main(argv=None):
     ap.add_argument('--force', action='store_true', help='rebuild even if the cached corpus matches')
     ap.add_argument('--suite', action='store_true', help='build the evaluation suite and write its statistics table')
     ap.add_argument('--stats', default=None, help='with --suite: the table path, no suffix (default: results/suite_stats)')
+    ap.add_argument('--text-only', default=None, help='with --suite: a study audio table (results/attn_only.csv) for the text-only column')
     a = ap.parse_args(argv)
     t = time.time()
     if a.suite:
-        st = write_suite_stats(build_suite(a.out, seed=a.seed, scale=a.scale, force=a.force), a.stats)
+        if a.text_only and not Path(a.text_only).is_file(): ap.error(f"--text-only {a.text_only}: no such file")
+        st = write_suite_stats(build_suite(a.out, seed=a.seed, scale=a.scale, force=a.force), a.stats, a.text_only)
         print(f'\nwall time {time.time() - t:.1f} s\n\n' + _md_table(st))
         return
     out = build_corpus(a.out, seed=a.seed, scale=a.scale, force=a.force)
@@ -1745,11 +1747,12 @@ def build_suite(out_dir=None, seed: int = 0, scale: float | None = None, config:
 
 
 # %% ../nbs/06_corpus.ipynb #a1c0e013
-def suite_stats(suite_dir) -> 'pd.DataFrame':
+def suite_stats(suite_dir, text_only: dict | None = None) -> 'pd.DataFrame':
     """One row per family (and 'all'): items per split; the test answers' skew (largest share - 1/k); the best constant
     answer's and the training prior's (most frequent training answer, ties: first label) accuracy on test and on the
     out-of-source slice; distinct sources and source groups per split; groups shared by train and the other splits;
-    `text_only` left empty (it needs a trained model); `flag` names what disqualifies a family."""
+    `text_only_test` from `text_only` ({family: accuracy of a trained model with the audio withheld}; empty without it);
+    `flag` names what disqualifies a family."""
     import pandas as pd
     d = Path(suite_dir)
     info = json.loads((d / 'suite.json').read_text()) if (d / 'suite.json').exists() else {}
@@ -1770,7 +1773,7 @@ def suite_stats(suite_dir) -> 'pd.DataFrame':
             share = lambda sp, l: A[sp][l] / len(R[sp]) if R[sp] else float('nan')   # accuracy of answering l always
             best = lambda sp: max((share(sp, l) for l in labels), default=float('nan'))
             row |= dict(skew_train=best('train') - 1 / len(labels), skew_test=best('test') - 1 / len(labels),
-                        const_test=best('test'), prior_test=share('test', prior), text_only_test=float('nan'),
+                        const_test=best('test'), prior_test=share('test', prior), text_only_test=(text_only or {}).get(fam, float('nan')),
                         const_oos=best('test_oos'), prior_oos=share('test_oos', prior), text_only_oos=float('nan'))
             if not row['skew_test'] <= max_skew: flags.append(f"best constant {row['const_test']:.3f} > 1/k + {max_skew}")
         elif fam != 'all': flags.append('no single label set')
@@ -1787,9 +1790,23 @@ def suite_stats(suite_dir) -> 'pd.DataFrame':
 
 def _md_table(st) -> str: return st.round(3).astype(object).where(st.notna(), '').to_markdown()
 
-def write_suite_stats(suite_dir, out=None) -> 'pd.DataFrame':
-    "`suite_stats` written to `out`.csv and `out`.md (default `results/suite_stats`), with the suite's recipe in the .md."
-    st = suite_stats(suite_dir)
+def text_only_from(table) -> tuple[dict, str]:
+    """({family: the highest text-only accuracy of any system}, where it comes from) of a study audio table
+    (`pal.experiments.audio_table`, a CSV path or DataFrame: columns system, family, text_only)."""
+    import pandas as pd
+    df = pd.read_csv(table) if isinstance(table, (str, Path)) else table
+    bad = {'system', 'family', 'text_only'} - set(df.columns)
+    if bad: raise ValueError(f"{table if isinstance(table, (str, Path)) else 'table'}: no column(s) {sorted(bad)}; "
+                             "expected a study audio table (pal.experiments.audio_table)")
+    best = df.groupby('family')['text_only'].max().to_dict()
+    where = f"the highest of {', '.join(sorted(df['system'].unique()))} (mean over seeds)"
+    return best, (f"{Path(table).name}: " if isinstance(table, (str, Path)) else '') + where
+
+def write_suite_stats(suite_dir, out=None, text_only=None) -> 'pd.DataFrame':
+    """`suite_stats` written to `out`.csv and `out`.md (default `results/suite_stats`), with the suite's recipe in the
+    .md; `text_only`: a study audio table (path or DataFrame, `text_only_from`) for the text-only column."""
+    filled, where = text_only_from(text_only) if text_only is not None else (None, '')
+    st = suite_stats(suite_dir, filled)
     out = Path(out) if out is not None else pal_home() / 'results' / 'suite_stats'
     out.parent.mkdir(parents=True, exist_ok=True)
     st.round(4).to_csv(out.with_suffix('.csv'))
@@ -1805,7 +1822,8 @@ def write_suite_stats(suite_dir, out=None) -> 'pd.DataFrame':
           '`skew_test`: largest share of one answer on test minus 1/k. `const_*`: accuracy of the best constant answer;',
           '`prior_*`: of the most frequent training answer; `*_oos`: on the out-of-source slice (`test_oos`). `groups_*`:',
           'distinct source groups (recordings with their variants and pitch-shifted copies); `overlap_train_*`: groups in',
-          'both. `text_only_*`: a trained model with the audio withheld (empty until a study run fills it in).', '',
+          'both. `text_only_*`: a trained model with the audio withheld' +
+          (f' ({where}).' if filled else ' (empty until a study run fills it in).'), '',
           _md_table(st[cols]), '']
     out.with_suffix('.md').write_text('\n'.join(md))
     return st

@@ -15,21 +15,24 @@ import torch
 from .assets import cache_dir, pal_home
 from .eval import TASK_KINDS, EvalConfig, paired_bootstrap
 from .model import InjectionConfig
-from .config import PRESETS, RunConfig, make_run_config, missing, preflight, preset_encoders, run_key, study_config
+from .config import (PRESETS, RunConfig, make_run_config, missing, preflight, preset_encoders, run_key, study_config,
+                        study_encoders, study_primary)
 from .model import LORA_FFN
 from .pipeline import RunResult, run, runs_root
 from .scoring import PRIMARY
-from .stats import FFN_ADAPTED, bootstrap_contrast, score_matrix
+from .stats import (ENSEMBLE, FFN_ADAPTED, NI_MARGIN, PRIMARY_CONTRASTS, SINGLE, bootstrap_contrast, family_table,
+                       score_matrix, verdict_table)
 
 
 # %% auto #0
 __all__ = ['EXP_BUDGET', 'BUDGET_KEYS', 'EXP_EVAL', 'LORA_WITH_FFN', 'DELAY_KS', 'EXPERIMENTS', 'STAGEWISE', 'MINI_COST',
-           'STUDY_SEEDS', 'encoder_slots', 'exp_config', 'delay_layer', 'delayed_config', 'delay_configs',
-           'attn_only_configs', 'ensemble_configs', 'final_configs', 'lal_pal_configs', 'plan_table',
-           'estimate_seconds', 'estimate_line', 'main', 'run_configs', 'eval_stages', 'primary_table',
-           'relative_change', 'fmt_ci', 'wide_table', 'findings', 'plot_primary', 'plot_relative', 'mini_note',
-           'package_versions', 'machine', 'run_meta', 'result_paths', 'write_results', 'check_primary',
-           'report_markdown', 'exp_setup', 'study_runs', 'study_records', 'best_constant', 'audio_table']
+           'STUDY_SEEDS', 'STUDY_SYSTEMS', 'STUDY_CONTRASTS', 'encoder_slots', 'exp_config', 'delay_layer',
+           'delayed_config', 'delay_configs', 'attn_only_configs', 'ensemble_configs', 'final_configs',
+           'lal_pal_configs', 'plan_table', 'estimate_seconds', 'estimate_line', 'main', 'run_configs', 'eval_stages',
+           'primary_table', 'relative_change', 'fmt_ci', 'wide_table', 'findings', 'plot_primary', 'plot_relative',
+           'mini_note', 'package_versions', 'machine', 'run_meta', 'result_paths', 'write_results', 'check_primary',
+           'report_markdown', 'exp_setup', 'study_system', 'study_runs', 'study_records', 'best_constant',
+           'audio_table', 'study_systems', 'plot_audio', 'study_report']
 
 # %% ../nbs/12_experiments.ipynb #a16169e4
 EXP_BUDGET = {   # preset -> overrides of every experiment run (see the table above)
@@ -431,11 +434,12 @@ def machine() -> dict:
     return d
 
 def run_meta(name: str, preset: str, params: dict, cfgs: dict, results: dict, t0: float, **extra) -> dict:
-    "The JSON record of one experiment notebook run: parameters, each system's config, key, seed, reuse and timings, versions, machine, wall time."
+    "The JSON record of one experiment notebook run (`study`: on the study protocol, else the experiment budget): parameters, each system's config, key, seed, reuse and timings, versions, machine, wall time."
     runs = {n: dict(key=results[n].key, variant=c.variant, seed=c.seed, reused=results[n].reused, dir=str(results[n].dir),
                     timings={k: results[n].timings.get(k) for k in ('call_s', 'total_train_s', 'stages', 'eval', 'features_s', 'n_train', 'n_test')},
                     config=c.to_dict()) for n, c in cfgs.items()}
-    return dict(experiment=name, preset=preset, params=params, budget=EXP_BUDGET.get(preset), exp_eval=EXP_EVAL, runs=runs,
+    proto = dict(protocol='pal.config.study_config') if extra.pop('study', False) else dict(budget=EXP_BUDGET.get(preset), exp_eval=EXP_EVAL)
+    return dict(experiment=name, preset=preset, params=params, **proto, runs=runs,
                 packages=package_versions(), machine=machine(), finished=time.strftime('%Y-%m-%d %H:%M:%S %Z'),
                 wall_s=round(time.time() - t0, 1), **extra)
 
@@ -486,19 +490,31 @@ def exp_setup(preset: str, out_dir=None, runs_dir=None) -> tuple[str, Path | Non
 # %% ../nbs/12_experiments.ipynb #5d1e0a02
 STUDY_SEEDS = dict(smoke=(0, 1), mini=(0, 1, 2), paper=(0, 1, 2))   # training seeds of every study system
 
+def study_system(name: str, seed: int = 0, preset: str = 'mini', **kw) -> RunConfig:
+    """The study run of system `name` (the names of `pal.stats`): a variant; a variant + `FFN_ADAPTED` ('lal+ffn': LoRA
+    on the FFN too); `SINGLE` + an encoder slot ('single:crepe': that encoder alone through PLITS); `ENSEMBLE` (every
+    encoder of the preset together through PLITS). `kw`: `study_config` arguments."""
+    if name == ENSEMBLE or name.startswith(SINGLE):
+        offered = preset_encoders(preset)
+        slots = list(offered) if name == ENSEMBLE else [name[len(SINGLE):]]
+        if any(s not in offered for s in slots):
+            raise ValueError(f"study_system {name!r}: preset {preset!r} offers the encoders {list(offered)}")
+        cfg = study_config('plits', seed, preset, **kw)
+        first = cfg.encoders[0]
+        cfg.encoders = study_encoders(preset, [replace(offered[s], injection=dict(first.injection), max_seconds=first.max_seconds)
+                                                for s in slots])
+        return cfg
+    variant, ffn = (name[:-len(FFN_ADAPTED)], True) if name.endswith(FFN_ADAPTED) else (name, False)
+    cfg = study_config(variant, seed, preset, **kw)
+    if ffn: cfg.curriculum = [replace(st, lora_targets=LORA_WITH_FFN) if 'lora' in st.train else st for st in cfg.curriculum]
+    return cfg
+
 def study_runs(systems, preset: str = 'mini', seeds=None, **kw) -> dict:
-    """{'SYSTEM/seed=S': RunConfig} of the study protocol for each system and seed (`STUDY_SEEDS[preset]` by default);
-    a system is a variant, or a variant + `FFN_ADAPTED` ('lal+ffn': LoRA on the FFN too). `kw`: `study_config` arguments."""
+    """{'SYSTEM/seed=S': RunConfig} of the study protocol for each system (`study_system`) and seed (`STUDY_SEEDS[preset]`
+    by default). `kw`: `study_config` arguments."""
     seeds = STUDY_SEEDS[preset] if seeds is None else tuple(seeds)
     if not seeds: raise ValueError("study_runs: no seeds")
-    out = {}
-    for name in systems:
-        variant, ffn = (name[:-len(FFN_ADAPTED)], True) if name.endswith(FFN_ADAPTED) else (name, False)
-        for s in seeds:
-            cfg = study_config(variant, s, preset, **kw)
-            if ffn: cfg.curriculum = [replace(st, lora_targets=LORA_WITH_FFN) if 'lora' in st.train else st for st in cfg.curriculum]
-            out[f'{name}/seed={s}'] = cfg
-    return out
+    return {f'{name}/seed={s}': study_system(name, s, preset, **kw) for name in systems for s in seeds}
 
 def study_records(results: dict, system: str | None = None) -> dict:
     """{SYSTEM: {seed: records}} of `run_configs(study_runs(...))`: the last stage's scored records, or those of
@@ -533,9 +549,90 @@ def audio_table(final: dict, text_only: dict, families=None, n_boot: int = 2000,
             fam, cl = items['family'].to_numpy()[col], items['cluster'].to_numpy()[col]
             acc = bootstrap_contrast(x[:, col], np.zeros_like(x[:, col]), fam, n_boot, seed, cluster=cl)
             d = bootstrap_contrast(x[:, col], xt[:, col], fam, n_boot, seed, cluster=cl)
-            lo, hi = acc['ci'] if acc['ci'] is not None else (acc['effect'], acc['effect'])
+            lo, hi = np.clip(acc['ci'] if acc['ci'] is not None else (acc['effect'],) * 2, 0, 1)   # the cluster scale can overshoot [0, 1] with few groups
             rows.append(dict(system=name, family=f, acc=acc['effect'], ci_low=lo, ci_high=hi, const=const[f],
                              text_only=float(xt[:, col].mean()), vs_text=d['effect'], p_vs_text=d['p'], n_seeds=len(seeds),
                              n_items=int(col.sum()), n_clusters=acc['n_clusters'],
                              hears=bool(lo > const[f] and d['effect'] > 0 and d['p'] < alpha)))
     return pd.DataFrame(rows)
+
+# %% ../nbs/12_experiments.ipynb #5d1e0a06
+STUDY_SYSTEMS = {   # experiment -> the systems it runs (names of pal.stats; study_system builds each)
+    'delay': ('plits', 'delayed'),
+    'attn_only': ('plits', 'lal'),
+    'ensemble': (SINGLE + 'whisper', SINGLE + 'crepe', ENSEMBLE),
+    'lal_pal': ('plits', 'lal', 'pal', 'pal_unified', 'flamingo'),
+    'final': ('plits', 'delayed', 'lal', 'plits' + FFN_ADAPTED, 'lal' + FFN_ADAPTED, SINGLE + 'crepe', ENSEMBLE, 'pal',
+              'pal_unified', 'flamingo'),
+}
+STUDY_CONTRASTS = {'delay': ('H1',), 'attn_only': ('H2-frozen', 'H2-adapted'), 'ensemble': ('H3',),
+                   'lal_pal': ('PAL', 'PAL-unified', 'Flamingo'), 'final': tuple(c.name for c in PRIMARY_CONTRASTS)}
+
+def study_systems(name: str, preset: str) -> list:
+    "The systems of experiment `name` at `preset` (encoder slots renamed to the preset's: 'single:whisper' is its speech encoder)."
+    if name not in STUDY_SYSTEMS: raise ValueError(f"study_systems: no experiment {name!r}; known: {list(STUDY_SYSTEMS)}")
+    slots, mini = encoder_slots(preset), encoder_slots('mini')
+    rename = {SINGLE + a: SINGLE + b for a, b in zip(mini, slots)}
+    return [rename.get(s, s) for s in STUDY_SYSTEMS[name]]
+
+def plot_audio(at: pd.DataFrame, title: str = ''):
+    "One panel per family: each system's accuracy with its 95% interval, the best constant (dashed) and the audio withheld (x)."
+    import matplotlib.pyplot as plt
+    fams = list(dict.fromkeys(at['family'])); n = len(fams); cols = min(3, n); rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(1.2 + 0.9 * at['system'].nunique() * cols, 2.8 * rows), squeeze=False)
+    for ax, f in zip(axes.flat, fams):
+        d = at[at['family'] == f].reset_index(drop=True)
+        ax.errorbar(d.index, d['acc'], yerr=[d['acc'] - d['ci_low'], d['ci_high'] - d['acc']], fmt='o', capsize=4, label='trained')
+        ax.scatter(d.index, d['text_only'], marker='x', color='grey', label='audio withheld')
+        ax.axhline(d['const'].iloc[0], ls='--', color='k', lw=0.8, label='best constant')
+        ax.set_xticks(d.index, d['system'], rotation=30 if len(d) > 3 else 0, fontsize=8); ax.set_ylim(0, 1.02)
+        ax.set_title(f + (' (primary)' if 'primary' in d and d['primary'].iloc[0] else ''))
+    for ax in list(axes.flat)[n:]: ax.axis('off')
+    axes.flat[0].legend(fontsize=7, loc='lower left'); fig.suptitle(title); fig.tight_layout()
+    return fig
+
+def _eval_rate(results: dict) -> str:
+    "Items per second of the final-stage evaluation, over the runs."
+    rates = [r.timings['n_test'] / r.timings['eval'][r.config.curriculum[-1].name] for r in results.values()
+             if r.timings.get('eval', {}).get(r.config.curriculum[-1].name)]
+    return f"{min(rates):.1f}-{max(rates):.1f} items/s" if rates else 'n/a'
+
+def study_report(name: str, title: str, preset: str, cfgs: dict, results: dict, primary=None, n_boot: int = 2000,
+                 t0: float | None = None) -> dict:
+    """The analysis of experiment `name` from its finished study runs: {'audio', 'verdict', 'families': DataFrames,
+    'figure', 'markdown', 'meta', 'primary'}. `primary`: the primary families (default: `pal.config.study_primary`,
+    else every ranked family)."""
+    final, text = study_records(results), study_records(results, 'text_only')
+    first = next(iter(next(iter(final.values())).values()))
+    primary = list(primary or study_primary(preset) or sorted({r['task'] for r in first if r.get('label_scores') is not None}))
+    systems = list(final)
+    contrasts = [c for c in PRIMARY_CONTRASTS if c.name in STUDY_CONTRASTS[name]]
+    at = audio_table(final, text, n_boot=n_boot)
+    at['primary'] = at['family'].isin(primary)
+    vt = verdict_table(final, contrasts, families=primary, n_boot=n_boot, length_norm=True)
+    ft = family_table(final, contrasts, n_boot=n_boot, length_norm=True)
+    seeds = sorted({c.seed for c in cfgs.values()})
+    fig = plot_audio(at, f'{title} ({preset}): accuracy per family, {len(seeds)} seeds (95% CI)')
+    cell = lambda r: f"{r.acc:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
+    wide = at.assign(cell=at.apply(cell, axis=1)).pivot(index='family', columns='system', values='cell')[systems]
+    wide.insert(0, 'best constant', at.groupby('family')['const'].first().round(3))
+    for s in systems: wide[f'{s}, audio withheld'] = at[at['system'] == s].set_index('family')['text_only'].round(3)
+    wide['hears (every system)'] = at.groupby('family')['hears'].all()
+    cols = ['contrast', 'system', 'baseline', 'kind', 'margin', 'effect', 'ci_low', 'ci_high', 'p', 'p_holm', 'verdict', 'mde',
+            'n_seeds', 'n_items', 'n_clusters', 'note']
+    steps = '/'.join(str(s.max_steps) for s in next(iter(cfgs.values())).curriculum)
+    meta = run_meta(name, preset, dict(preset=preset, seeds=seeds, systems=systems, n_boot=n_boot), cfgs, results,
+                    t0 if t0 is not None else time.time(), study=True, primary=primary, verdict=vt.to_dict('records'))
+    md = (f"# {title} ({preset})\n\nStudy protocol (`pal.config.study_config`): the evaluation suite, stages of {steps} optimizer "
+          f"steps, {len(seeds)} seeds per system, every test item ranked ({_eval_rate(results)} on this machine). Primary "
+          f"families: {', '.join(primary)}. Written by `nbs/exp_{name}.ipynb` from the run records.\n\n"
+          f"## Does each system hear the audio?\n\nAccuracy, mean over seeds [95% two-level cluster-bootstrap CI]; `hears`: "
+          f"interval above the best constant and better than the same weights with the audio withheld (paired, p < 0.01).\n\n"
+          f"{wide.reset_index().to_markdown(index=False)}\n\n## Pre-registered contrasts (macro accuracy of the primary families)\n\n"
+          f"{vt[cols].round(4).to_markdown(index=False)}\n\nHolm over the contrasts that ran; non-inferiority margin "
+          f"{NI_MARGIN} (absolute); `mde`: the smallest true difference this design detects with 80% power.\n\n"
+          f"## Per family (secondary, Benjamini-Hochberg)\n\n"
+          f"{ft.drop(columns=['note']).round(4).to_markdown(index=False) if len(ft) else '(no contrast ran)'}\n\n"
+          f"Runs: " + ', '.join(f"{n} `{r.key}`{' (reused)' if r.reused else ''}" for n, r in results.items()) +
+          f". Wall time of the notebook: {meta['wall_s'] / 60:.1f} min.\n")
+    return dict(audio=at, verdict=vt, families=ft, figure=fig, markdown=md, meta=meta, primary=primary)
