@@ -18,7 +18,7 @@ from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
 __all__ = ['PIPELINE_VERSION', 'PRESETS', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_LLM', 'N_SUMMARY', 'PRESET_ENCODERS',
-           'STUDY_STEPS', 'STUDY_PRIMARY', 'STUDY_WINDOW_S', 'PILOT_CORPUS', 'EncoderSpec', 'CorpusSettings',
+           'STUDY_STEPS', 'STUDY_PRIMARY', 'STUDY_WINDOW_S', 'PILOT_CURVE', 'EncoderSpec', 'CorpusSettings',
            'RunConfig', 'key_dict', 'run_key', 'preset_encoders', 'make_run_config', 'study_encoders', 'study_primary',
            'study_config', 'pilot_config', 'native_bf16', 'run_precision', 'PreflightError', 'missing', 'preflight']
 
@@ -187,7 +187,7 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
     return RunConfig(**cfg)
 
 # %% ../nbs/10a_config.ipynb #18ece3d2
-STUDY_STEPS = dict(smoke=(3, 3), mini=(300, 600), paper=(2000, 4000))   # align, closed: optimizer steps of a study run
+STUDY_STEPS = dict(smoke=(3, 3), mini=(150, 300), paper=(2000, 4000))   # align, closed: optimizer steps of a study run
 STUDY_PRIMARY = dict(mini=('category', 'count', 'family', 'order', 'pitch', 'word'))   # families of the primary endpoint (the pilot's choice)
 STUDY_WINDOW_S = dict(mini=5.0)   # Whisper analysis window of a study run (s); presets not named keep the checkpoint's 30 s
 
@@ -207,7 +207,7 @@ def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', st
     stages = [StageConfig('align', train=('audio',), tasks=None, lr=2e-3, max_steps=n_align, batch_size=base.batch_size),
               StageConfig('closed', train=('audio', 'lora'), tasks=None, lr=1e-3, max_steps=n_closed, batch_size=base.batch_size)]
     corpus = base.corpus if preset == 'smoke' else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
-    ev = replace(base.eval, rank_only=True, length_norm=True, label_end=False, every_stage=False, untrained=True,
+    ev = replace(base.eval, rank_only=True, length_norm=True, label_end=False, every_stage=False, untrained=False,
                  text_only=('final',), max_candidates=None)
     cfg = dict(curriculum=stages, corpus=corpus, eval=ev, encoders=[asdict(e) for e in study_encoders(preset, base.encoders)]) | overrides
     return RunConfig.from_dict(base.to_dict() | {k: (asdict(v) if hasattr(v, '__dataclass_fields__') else
@@ -215,12 +215,11 @@ def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', st
                                                      if k in ('curriculum', 'encoders') else v) for k, v in cfg.items()})
 
 # %% ../nbs/10a_config.ipynb #392e34c2
-PILOT_CORPUS = dict(max_train_clips=1000, max_test=60)   # the pilot's subset of the suite
+PILOT_CURVE = dict(every=50, items=20)   # the pilot's learning curve: a point every 50 steps, 20 validation items per family
 
 def pilot_config(variant: str = 'lal', seed: int = 0, preset: str = 'mini') -> RunConfig:
-    "`study_config` on the pilot's subset of the suite (`PILOT_CORPUS`; smoke: the smoke corpus)."
-    if preset == 'smoke': return study_config(variant, seed, preset)
-    return study_config(variant, seed, preset, corpus=CorpusSettings('suite', **PILOT_CORPUS))
+    "The pilot of `variant`: the study run itself (`study_config`, the same key), trained with learning curves (`PILOT_CURVE`)."
+    return study_config(variant, seed, preset)
 
 # %% ../nbs/10a_config.ipynb #0ac0bd8e
 def native_bf16(device=None) -> bool:

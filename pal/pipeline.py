@@ -14,7 +14,7 @@ import torch
 
 from .assets import cache_dir, pal_home
 from .build import build_encoder, build_llm, build_model, load_weights, save_weights, saved_names, weights_meta
-from .config import (PIPELINE_VERSION, PRESETS, RunConfig, key_dict, make_run_config, missing, pilot_config, run_key,
+from .config import (PIPELINE_VERSION, PRESETS, RunConfig, key_dict, make_run_config, missing, PILOT_CURVE, pilot_config, run_key,
                         run_precision, study_config)
 from .data import AudioTextDataset, Collator, DataWarning, FeatureCache, LengthGroupedSampler, PromptConfig, collated_lengths
 from .eval import TASK_KINDS
@@ -377,7 +377,7 @@ def main(argv=None):
         print(f"python -m pal.pipeline: preset {a.preset!r} cannot run here; missing:\n  - " + "\n  - ".join(problems), file=sys.stderr)
         raise SystemExit(2)
     res = run(cfg, root=a.root, cache_root=a.cache, corpus_dir=a.corpus, force=a.force, progress=True,
-              curve_every=100 if a.pilot else None, curve_items=20)
+              curve_every=PILOT_CURVE['every'] if a.pilot else None, curve_items=PILOT_CURVE['items'])
     print(f"run {res.key} ({'reused' if res.reused else 'trained ' + ', '.join(res.trained)}) -> {res.dir}")
     print(res.summary.to_markdown(index=False)); print(); print(res.verdict.to_markdown(index=False))
     return res

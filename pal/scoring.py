@@ -215,7 +215,13 @@ def predict(model, tok, dataset, slots, prompt: PromptConfig, es: EvalSettings, 
              for j, r in enumerate(items) if ranked(r)}
     slot_of = answer_slots(items)
     preds = generate_answers(model, tok, items, prompter, es, audio, progress, skip=cands if es.rank_only else ())
-    scores, ntok = rank_labels(model, tok, items, cands, prompter, scorer, es, audio, progress)
+    reps = {j: j for j in cands}                                                   # item -> the item whose scores it takes
+    if not audio:                                                                   # text only: one prompt, one score
+        first = {}
+        for j, c in cands.items(): reps[j] = first.setdefault((items[j]['instruction'], tuple(c)), j)
+    scores, ntok = rank_labels(model, tok, items, {j: cands[j] for j in set(reps.values())}, prompter, scorer, es, audio, progress)
+    for j, k in reps.items():
+        for x in cands[j]: scores[(j, x)], ntok[(j, x)] = scores[(k, x)], ntok[(k, x)]
     if es.rank_only:                                                                # the answer is the best-ranked label
         per = (lambda j, x: scores[(j, x)] / ntok[(j, x)]) if es.length_norm else (lambda j, x: scores[(j, x)])
         for j, c in cands.items(): preds[j] = max(c, key=lambda x: per(j, x))
