@@ -301,7 +301,7 @@ def non_inferiority(a, b, margin: float, families=None, n_boot: int = 2000, seed
 
 # %% ../nbs/08b_stats.ipynb #18dd1da5
 NI_MARGIN = 0.03        # non-inferiority margin, absolute macro accuracy (3 points); fixed before any study run
-FFN_ADAPTED = '+ffn'    # suffix: the variant with LoRA on the FFN as well ('lal+ffn'; pal.experiments: lora_ffn=True)
+FFN_ADAPTED = '+ffn'    # suffix: the variant with LoRA on the FFN as well ('lal+ffn'; pal.experiments.LORA_WITH_FFN)
 SINGLE = 'single:'      # prefix: one encoder alone through PLITS ('single:whisper'); 'single:*' = the better of them
 ENSEMBLE = 'ensemble'   # every encoder of the preset together through PLITS (v1 H3)
 
@@ -350,7 +350,7 @@ PRIMARY_CONTRASTS = (
              'plits', 'lal', NON_INFERIORITY, NI_MARGIN, 'v1, hypothesis 2; v2: LAL matches PLITS at a fraction of its cost'),
     Contrast('H2-adapted', 'LAL is not worse than PLITS when both adapt the FFN (LoRA)',
              'plits' + FFN_ADAPTED, 'lal' + FFN_ADAPTED, NON_INFERIORITY, NI_MARGIN,
-             'v1, hypothesis 2, with the FFN-adapted arm of pal.experiments.attn_only_configs'),
+             "v1, hypothesis 2, with the FFN-adapted arm of pal.experiments.study_system('lal+ffn')"),
     Contrast('H3', 'an ensemble of encoders beats the best single encoder', SINGLE + '*', ENSEMBLE,
              source='v1, hypothesis 3'),
     Contrast('PAL', 'PAL multi-encoder beats the better of PLITS and LAL', ('plits', 'lal'), 'pal',
