@@ -188,7 +188,7 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
 
 # %% ../nbs/10a_config.ipynb #18ece3d2
 STUDY_STEPS = dict(smoke=(3, 3), mini=(150, 300), paper=(2000, 4000))   # align, closed: optimizer steps of a study run
-STUDY_PRIMARY = dict(mini=('category', 'count', 'family', 'order', 'pitch', 'word'))   # families of the primary endpoint (the pilot's choice)
+STUDY_PRIMARY = dict(mini=('category', 'count', 'family', 'word'))   # families of the primary endpoint (the pilot's choice, 10_pipeline)
 STUDY_WINDOW_S = dict(mini=5.0)   # Whisper analysis window of a study run (s); presets not named keep the checkpoint's 30 s
 
 def study_encoders(preset: str, encoders: list) -> list:
