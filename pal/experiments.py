@@ -16,7 +16,7 @@ from .assets import pal_home
 from .config import (PRESETS, RunConfig, make_run_config, missing, preset_encoders, run_key, study_config, study_encoders,
                         study_primary)
 from .model import LORA_FFN
-from .pipeline import run, runs_root
+from .pipeline import load_run, run, runs_root
 from .stats import (ENSEMBLE, FFN_ADAPTED, NI_MARGIN, PRIMARY_CONTRASTS, SINGLE, bootstrap_contrast, family_table,
                        score_matrix, verdict_table)
 
@@ -25,7 +25,7 @@ from .stats import (ENSEMBLE, FFN_ADAPTED, NI_MARGIN, PRIMARY_CONTRASTS, SINGLE,
 __all__ = ['LORA_WITH_FFN', 'STUDY_SEEDS', 'STUDY_SYSTEMS', 'STUDY_CONTRASTS', 'encoder_slots', 'delay_layer', 'study_system',
            'study_runs', 'study_records', 'best_constant', 'audio_table', 'plan_table', 'run_configs',
            'package_versions', 'machine', 'run_meta', 'result_paths', 'write_results', 'exp_setup', 'study_systems',
-           'plot_audio', 'study_report', 'main']
+           'plot_audio', 'study_report', 'reproduce_check', 'main']
 
 # %% ../nbs/12_experiments.ipynb #a16169e4
 LORA_WITH_FFN = ('q_proj', 'v_proj') + LORA_FFN   # LoRA targets with the FFN adapted too (pal.model.LORA_FFN)
@@ -263,9 +263,71 @@ def study_report(name: str, title: str, preset: str, cfgs: dict, results: dict, 
           f". Wall time of the notebook: {meta['wall_s'] / 60:.1f} min.\n")
     return dict(audio=at, verdict=vt, families=ft, figure=fig, markdown=md, meta=meta, primary=primary)
 
+# %% ../nbs/12_experiments.ipynb #a7c3e102
+def _records_copy(src: Path, dst: Path) -> None:
+    "Copy a run folder's records (config, logs, timings, scored records), not its weights nor checkpoints."
+    import shutil
+    if dst.exists(): shutil.rmtree(dst)
+    shutil.copytree(src, dst, ignore=lambda d, names: [n for n in names if n == 'weights' or n.startswith('ckpt-')])
+
+def reproduce_check(name: str, system: str, seed: int, root, preset: str = 'mini', committed_root=None, out_dir=None,
+                    progress: bool = False) -> dict:
+    """Retrain (or reuse, if `root` already holds it) study run `system`/`seed` of experiment `name` in registry `root` and
+    compare it with the committed table `<out_dir>/<name>.csv` and the committed run: {'table', 'markdown', 'paths'}."""
+    out, stem = result_paths(name, preset, out_dir)
+    tpath = out/f'{stem}.csv'
+    if not tpath.exists(): raise FileNotFoundError(f"{tpath}: no committed table of experiment {name!r}; run nbs/exp_{name}.ipynb first")
+    at = pd.read_csv(tpath)
+    if 'system' not in at or system not in set(at['system']):
+        raise ValueError(f"{tpath}: no rows of system {system!r}; it holds {sorted(set(at.get('system', [])))}")
+    at = at[at['system'] == system].set_index('family')
+    cfg = study_system(system, seed, preset); key = run_key(cfg)
+    croot = Path(committed_root) if committed_root is not None else runs_root()
+    root = Path(root).expanduser()
+    if root.resolve() == croot.resolve(): raise ValueError(f"reproduce_check: {root} is the committed registry; retrain in another folder")
+    if not (croot/key/'DONE').exists(): raise FileNotFoundError(f"{croot/key}: the committed run of {system}/seed={seed} is not there")
+    new = run(cfg, root=root, progress=progress)
+    old = load_run(croot/key)
+    stage = cfg.curriculum[-1].name
+    fams = list(at.index)
+    xo, items, _ = score_matrix({seed: old.records(stage)}, fams, length_norm=True)       # (1, N)
+    xn, items_n, _ = score_matrix({seed: new.records(stage)}, fams, length_norm=True)     # (1, N)
+    if not items_n.equals(items): raise ValueError(f"reproduce_check: run {key} in {root} was scored on other items than {croot/key}")
+    rows = []
+    for f in fams:
+        col = (items['family'] == f).to_numpy()
+        a_new = float(xn[0, col].mean())
+        rows.append(dict(family=f, primary=bool(at.loc[f, 'primary']) if 'primary' in at else True, committed=float(xo[0, col].mean()),
+                         retrained=a_new, ci_low=float(at.loc[f, 'ci_low']), ci_high=float(at.loc[f, 'ci_high']),
+                         within=bool(at.loc[f, 'ci_low'] - 1e-9 <= a_new <= at.loc[f, 'ci_high'] + 1e-9),
+                         agree=float((xo[0, col] == xn[0, col]).mean()), n_items=int(col.sum())))
+    df = pd.DataFrame(rows)
+    ok = bool(df.loc[df['primary'], 'within'].all())
+    t = new.timings; ev = (t.get('eval') or {}).get(stage); n = t.get('n_test')
+    speed = (f"{n} test items scored in {ev:.0f} s ({n / ev:.1f} items/s)" if ev and n else "evaluation time not recorded")
+    th = (t.get('machine') or {}).get('threads')
+    md = (f"# Does a run reproduce? {system}, seed {seed} of `{stem}` ({preset})\n\n"
+          f"Run `{key}` retrained from scratch ({'reused from ' + str(root) if new.reused else 'trained now'}) and set beside the "
+          f"committed run `results/runs/{key}` and the committed table `{tpath.name}` (interval: the system over its seeds). "
+          f"Written by `reproduce_check` from `results/reproduce/{key}/` and the committed records.\n\n"
+          f"{df.round(4).to_markdown(index=False)}\n\n"
+          f"Within the committed interval on every primary family: **{ok}**. Items scored alike by both runs: "
+          f"{(df['agree'] * df['n_items']).sum() / df['n_items'].sum():.3f}. Retrained run: training "
+          + ', '.join(f"{s} {v['seconds']:.0f} s" for s, v in (t.get('stages') or {}).items())
+          + f"; {speed} with {th} thread(s).\n")
+    kept = out/'reproduce'/key
+    _records_copy(new.dir, kept)
+    meta = dict(experiment=name, system=system, seed=seed, key=key, preset=preset, within_primary=ok, retrained_dir=str(kept),
+                table=tpath.name, timings=t, packages=package_versions(), machine=machine(),
+                finished=time.strftime('%Y-%m-%d %H:%M:%S %Z'))
+    paths = write_results(out, f'{stem}_reproduce', df, md, meta)
+    return dict(table=df, markdown=md, paths=paths, within=ok)
+
 # %% ../nbs/12_experiments.ipynb #6538634a
 def main(argv=None):
-    "python -m pal.experiments NAME [--preset mini] [--seeds 0 1 2] [--root DIR] [--dry-run]: train or reuse every study run of experiment NAME."
+    """python -m pal.experiments NAME [--preset mini] [--seeds 0 1 2] [--root DIR] [--dry-run]: train or reuse every study run
+    of experiment NAME. With --reproduce SYSTEM: retrain SYSTEM at the first of --seeds (default 0) in --root (default
+    .cache/reproduce) and write `reproduce_check`'s table."""
     import argparse
     ap = argparse.ArgumentParser(prog='python -m pal.experiments', description='Train (or reuse) every study run of one experiment notebook.')
     ap.add_argument('name', choices=list(STUDY_SYSTEMS))
@@ -273,7 +335,14 @@ def main(argv=None):
     ap.add_argument('--seeds', type=int, nargs='+', default=None, help='training seeds (default: STUDY_SEEDS[preset])')
     ap.add_argument('--root', default=None, help='run registry (default $PAL_RUNS or results/runs)')
     ap.add_argument('--dry-run', action='store_true', help='print the plan only')
+    ap.add_argument('--reproduce', metavar='SYSTEM', default=None,
+                    help="retrain SYSTEM's run at the first of --seeds (default 0) in --root (default .cache/reproduce) and compare it with results/NAME.csv")
+    ap.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch decides)')
     a = ap.parse_args(argv)
+    if a.threads: torch.set_num_threads(a.threads)
+    if a.reproduce is not None:
+        rc = reproduce_check(a.name, a.reproduce, (a.seeds or [0])[0], a.root or pal_home()/'.cache'/'reproduce', a.preset, progress=True)
+        print(rc['markdown']); return rc
     cfgs = study_runs(study_systems(a.name, a.preset), a.preset, a.seeds)
     print(plan_table(cfgs, a.root).to_string(index=False))
     if a.dry_run: return cfgs
