@@ -148,9 +148,15 @@ def machine() -> dict:
     except OSError: pass
     return d
 
+def _rel(p) -> str:
+    "`p` relative to the repository (`pal_home()`) when inside it, so that records do not depend on where it was cloned."
+    p = Path(p).resolve()
+    try: return str(p.relative_to(pal_home().resolve()))
+    except ValueError: return str(p)
+
 def run_meta(name: str, preset: str, params: dict, cfgs: dict, results: dict, t0: float, **extra) -> dict:
     "The JSON record of one experiment notebook run on the study protocol: parameters, each run's config, key, seed, reuse and timings, versions, machine, wall time; then `extra`."
-    runs = {n: dict(key=results[n].key, variant=c.variant, seed=c.seed, reused=results[n].reused, dir=str(results[n].dir),
+    runs = {n: dict(key=results[n].key, variant=c.variant, seed=c.seed, reused=results[n].reused, dir=_rel(results[n].dir),
                     timings={k: results[n].timings.get(k) for k in ('call_s', 'total_train_s', 'stages', 'eval', 'features_s', 'n_train', 'n_test')},
                     config=c.to_dict()) for n, c in cfgs.items()}
     return dict(experiment=name, preset=preset, params=params, protocol='pal.config.study_config', runs=runs,
@@ -307,7 +313,7 @@ def reproduce_check(name: str, system: str, seed: int, root, preset: str = 'mini
     speed = (f"{n} test items scored in {ev:.0f} s ({n / ev:.1f} items/s)" if ev and n else "evaluation time not recorded")
     th = (t.get('machine') or {}).get('threads')
     md = (f"# Does a run reproduce? {system}, seed {seed} of `{stem}` ({preset})\n\n"
-          f"Run `{key}` retrained from scratch ({'reused from ' + str(root) if new.reused else 'trained now'}) and set beside the "
+          f"Run `{key}` retrained from scratch ({'reused from ' + _rel(root) if new.reused else 'trained now'}) and set beside the "
           f"committed run `results/runs/{key}` and the committed table `{tpath.name}` (interval: the system over its seeds). "
           f"Written by `reproduce_check` from `results/reproduce/{key}/` and the committed records.\n\n"
           f"{df.round(4).to_markdown(index=False)}\n\n"
@@ -317,7 +323,7 @@ def reproduce_check(name: str, system: str, seed: int, root, preset: str = 'mini
           + f"; {speed} with {th} thread(s).\n")
     kept = out/'reproduce'/key
     _records_copy(new.dir, kept)
-    meta = dict(experiment=name, system=system, seed=seed, key=key, preset=preset, within_primary=ok, retrained_dir=str(kept),
+    meta = dict(experiment=name, system=system, seed=seed, key=key, preset=preset, within_primary=ok, retrained_dir=_rel(kept),
                 table=tpath.name, timings=t, packages=package_versions(), machine=machine(),
                 finished=time.strftime('%Y-%m-%d %H:%M:%S %Z'))
     paths = write_results(out, f'{stem}_reproduce', df, md, meta)
