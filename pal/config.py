@@ -12,7 +12,7 @@ import torch
 
 from .data import PromptConfig
 from .scoring import EvalSettings
-from .tiny import TINY_ENCODER, TINY_LLM
+from .tiny import PAPER_TINY_LAYERS, TINY_CLAP, TINY_ENCODER, TINY_LLAMA32, TINY_LLM, TINY_SSLAM, TINY_WHISPER_V3
 from .train import StageConfig, default_curriculum
 from .variants import VARIANTS, connector_fields, get_variant, injections
 
@@ -24,12 +24,12 @@ __all__ = ['PIPELINE_VERSION', 'PRESETS', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PR
 
 # %% ../nbs/10a_config.ipynb #1c2eac6e
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
-PRESETS = ('smoke', 'mini', 'paper')
+PRESETS = ('smoke', 'mini', 'paper', 'paper-tiny')
 
 @dataclass
 class EncoderSpec:
     "One encoder of a run: what `make_encoder` builds, its declared role, and how its tokens reach the LLM."
-    encoder: str                                  # make_encoder name / hub id / folder, or 'tiny-whisper' (smoke)
+    encoder: str                                  # make_encoder name / hub id / folder, or a pal.tiny name (smoke, paper-tiny)
     slot: str                                     # its name in the model and in the batch's `audio` dict
     connector: dict = field(default_factory=dict) # ConnectorConfig fields; in_dim/out_dim are filled from the encoder and LLM
     injection: dict = field(default_factory=dict) # InjectionConfig fields
@@ -41,9 +41,10 @@ class EncoderSpec:
 class CorpusSettings:
     "Where the records come from and how many of them a run uses."
     source: str = 'smoke'            # 'smoke' (pal.tiny.smoke_corpus) | 'mini' (pal.corpus) | 'suite' (pal.corpus.build_suite) | 'openaqa'
+                                     # | 'tiny-openaqa' (pal.tiny.paper_tiny_openaqa's manifests, read as 'openaqa')
     scale: float = 1.0               # mini: pal.corpus size factor
     seed: int = 0                    # corpus seed (smoke, mini) and subset seed
-    n_per_task: int = 6              # smoke: training records per task (test: a third of it, at least 2)
+    n_per_task: int = 6              # smoke: training records per task (test: a third of it, at least 2); tiny-openaqa: clips per task
     max_train_clips: int | None = None  # training clips kept, with all their records (None: all); bounds the encoding cost
     max_train: int | None = None     # training records kept per task (None: all)
     max_test: int | None = 40        # test records evaluated per task (None: all; captioning counts clips)
@@ -90,8 +91,8 @@ class RunConfig:
         if roles: bad('encoders', f"role(s) {roles} are not 'speech' or 'general'")
         if not self.curriculum: bad('curriculum', "at least one stage is needed")
         if len({s.name for s in self.curriculum}) != len(self.curriculum): bad('curriculum', "stage names must be unique")
-        if self.corpus.source not in ('smoke', 'mini', 'suite', 'openaqa'):
-            bad('corpus.source', f"{self.corpus.source!r} is not 'smoke', 'mini', 'suite' or 'openaqa'")
+        if self.corpus.source not in ('smoke', 'mini', 'suite', 'openaqa', 'tiny-openaqa'):
+            bad('corpus.source', f"{self.corpus.source!r} is not 'smoke', 'mini', 'suite', 'openaqa' or 'tiny-openaqa'")
         if self.batch_size < 1: bad('batch_size', f"must be >= 1, got {self.batch_size}")
         if set(self.eval.text_only) - {'final', 'base'}:
             bad('eval.text_only', f"{self.eval.text_only} may hold only 'final' and 'base'")
@@ -139,8 +140,9 @@ def run_key(cfg: RunConfig) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 # %% ../nbs/10a_config.ipynb #00768155
-PRESET_LLM = {'smoke': (TINY_LLM, 2), 'mini': ('smollm2-135m-instruct', 30), 'paper': ('meta-llama/Llama-3.2-1B-Instruct', 16)}
-N_SUMMARY = dict(smoke=4, mini=8, paper=32)   # PAL unified's summary tokens per preset
+PRESET_LLM = {'smoke': (TINY_LLM, 2), 'mini': ('smollm2-135m-instruct', 30), 'paper': ('meta-llama/Llama-3.2-1B-Instruct', 16),
+              'paper-tiny': (TINY_LLAMA32, PAPER_TINY_LAYERS)}
+N_SUMMARY = {'smoke': 4, 'mini': 8, 'paper': 32, 'paper-tiny': 32}   # PAL unified's summary tokens per preset
 _MLP4, _RESAMPLER = dict(kind='mlp', stack=4), dict(kind='resampler', n_queries=32, n_layers=2)
 PRESET_ENCODERS = {   # preset -> the encoders it offers, the speech encoder first; each injection is filled from the variant
     'smoke': [EncoderSpec(TINY_ENCODER, 'speech', _MLP4, options=dict(seed=0), role='speech'),
@@ -150,6 +152,9 @@ PRESET_ENCODERS = {   # preset -> the encoders it offers, the speech encoder fir
     'paper': [EncoderSpec('openai/whisper-large-v3', 'whisper', _RESAMPLER, role='speech'),
               EncoderSpec('sslam', 'sslam', _RESAMPLER, role='general'),
               EncoderSpec('clap', 'clap', _RESAMPLER, role='general')],
+    'paper-tiny': [EncoderSpec(TINY_WHISPER_V3, 'whisper', _RESAMPLER, role='speech'),     # paper's, shrunk (pal.tiny)
+                   EncoderSpec(TINY_SSLAM, 'sslam', _RESAMPLER, role='general'),
+                   EncoderSpec(TINY_CLAP, 'clap', _RESAMPLER, role='general')],
 }
 
 def preset_encoders(preset: str) -> dict[str, EncoderSpec]:
@@ -177,6 +182,11 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
         kw = dict(batch_size=8, corpus=CorpusSettings('mini', max_train_clips=1600, max_test=120),
                   eval=EvalSettings(gen_batch=16, max_candidates=20), prompt=dict(system=''),
                   llm_dtype='auto', mixed_precision='auto')
+    elif preset == 'paper-tiny':   # paper's curriculum and evaluation, tiny sizes (see "The paper-tiny preset")
+        cur = default_curriculum(epochs=(2.0, 1.0, 1.0), batch_size=4, grad_accum=2)
+        kw = dict(batch_size=4, corpus=CorpusSettings('tiny-openaqa', n_per_task=8, max_test=None),
+                  eval=EvalSettings(max_new_tokens=6, gen_batch=16, score_batch=64, n_boot=100, n_boot_corpus=10),
+                  llm_dtype='auto', mixed_precision='auto')
     else:
         cur = default_curriculum(epochs=(2.0, 1.0, 1.0), batch_size=64, grad_accum=4)
         kw = dict(batch_size=64, corpus=CorpusSettings('openaqa', max_test=None,
@@ -187,7 +197,7 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
     return RunConfig(**cfg)
 
 # %% ../nbs/10a_config.ipynb #18ece3d2
-STUDY_STEPS = dict(smoke=(3, 3), mini=(150, 300), paper=(2000, 4000))   # align, closed: optimizer steps of a study run
+STUDY_STEPS = {'smoke': (3, 3), 'mini': (150, 300), 'paper': (2000, 4000), 'paper-tiny': (3, 3)}   # align, closed: optimizer steps of a study run
 STUDY_PRIMARY = dict(mini=('category', 'count', 'family', 'word'))   # families of the primary endpoint (the pilot's choice, 10_pipeline)
 STUDY_WINDOW_S = dict(mini=5.0)   # Whisper analysis window of a study run (s); presets not named keep the checkpoint's 30 s
 
@@ -206,7 +216,7 @@ def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', st
     n_align, n_closed = steps or STUDY_STEPS[preset]
     stages = [StageConfig('align', train=('audio',), tasks=None, lr=2e-3, max_steps=n_align, batch_size=base.batch_size),
               StageConfig('closed', train=('audio', 'lora'), tasks=None, lr=1e-3, max_steps=n_closed, batch_size=base.batch_size)]
-    corpus = base.corpus if preset == 'smoke' else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
+    corpus = base.corpus if preset in ('smoke', 'paper-tiny') else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
     ev = replace(base.eval, rank_only=True, length_norm=True, label_end=False, every_stage=False, untrained=False,
                  text_only=('final',), max_candidates=None)
     cfg = dict(curriculum=stages, corpus=corpus, eval=ev, encoders=[asdict(e) for e in study_encoders(preset, base.encoders)]) | overrides

@@ -161,6 +161,9 @@ class _Session:
         valid_recs = per_task(closed_valid, curve_items, cfg.corpus.seed) if curve_items else []
         tm['corpus_s'] = round(time.perf_counter() - t, 2)
         tm['corpus'] = {k: len(v) for k, v in corpus.items() if k != 'recipe'} | dict(recipe=corpus.get('recipe'))
+        reports = {k: v.report for k, v in corpus.items() if getattr(v, 'report', None) is not None}   # manifests (openaqa)
+        if reports: tm['corpus_report'] = {k: dict(rows=r.rows, records=r.records, missing=len(r.missing), unreadable=len(r.unreadable),
+                                                   bad_rows=len(r.bad_rows)) for k, r in reports.items()}
         t = time.perf_counter(); llm, tok = build_llm(cfg); encoders = {s.slot: build_encoder(s) for s in cfg.encoders}
         tm['load_s'] = round(time.perf_counter() - t, 2)
         for e in encoders.values(): e.to(self.state.device)                       # encode on the accelerator when there is one
@@ -289,16 +292,22 @@ def _machine(cfg: RunConfig, state) -> dict:
     return dict(device='cuda' if torch.cuda.is_available() else 'cpu', threads=torch.get_num_threads(),
                 processes=state.num_processes, torch=torch.__version__, **run_precision(cfg))
 
+def _process_state():
+    """The Accelerate process state, asked for the CPU where there is no CUDA (or `ACCELERATE_USE_CPU` is set): only then
+    does Accelerate join the CPU processes that `accelerate launch --multi_gpu` (torchrun) starts into one gloo group."""
+    from accelerate import PartialState
+    from accelerate.utils import parse_flag_from_env
+    return PartialState(cpu=parse_flag_from_env('ACCELERATE_USE_CPU') or not torch.cuda.is_available())
+
 def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool = False, progress: bool = False,
         stop_after: tuple | None = None, accelerator=None, keep_checkpoints: bool = False,
         curve_every: int | None = None, curve_items: int = 30) -> RunResult:
     """Train the curriculum and evaluate every system, or reuse the finished run with the same key; resumes an interrupted
     run. `curve_every`: also score `curve_items` validation records per closed task every that many steps (curve.jsonl)."""
-    from accelerate import PartialState
     rd = RunDir(root if root is not None else runs_root(), cfg)
     if rd.done and not force:                                                      # 0. a finished run is read back
         result = load_run(rd.path); check_recipe(rd.path, result.timings, corpus_recipe(cfg.corpus, corpus_dir)); return result
-    state = PartialState()
+    state = _process_state()
     if force and state.is_main_process: shutil.rmtree(rd.path, ignore_errors=True)
     state.wait_for_everyone()
     if force: rd = RunDir(rd.path.parent, cfg)
@@ -351,7 +360,7 @@ def write_runs_log(root=None, out=None) -> Path:
 
 # %% ../nbs/10_pipeline.ipynb #4bf3cb00
 def main(argv=None):
-    "python -m pal.pipeline --preset mini --variant plits [--pilot | --study] [--seed N] [--root DIR] [--cache DIR] [--force] | --log [--out FILE]"
+    "python -m pal.pipeline --preset mini --variant plits [--pilot | --study] [--seed N] [--root DIR] [--cache DIR] [--force] [--stop-after STAGE:STEP] | --log [--out FILE]"
     ap = argparse.ArgumentParser(prog='python -m pal.pipeline',
                                  description='Train and evaluate one PAL variant (reuses a finished run).')
     ap.add_argument('--preset', default='smoke', choices=PRESETS)
@@ -364,20 +373,30 @@ def main(argv=None):
     ap.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch decides)')
     ap.add_argument('--pilot', action='store_true', help="the study pilot of --variant (pal.config.pilot_config), with learning curves")
     ap.add_argument('--study', action='store_true', help="one run of the study protocol (pal.config.study_config) for --variant and --seed")
+    ap.add_argument('--stop-after', default=None, metavar='STAGE:STEP',
+                    help='tests: stop (exit status 3) after STEP optimizer steps of STAGE, its checkpoint saved; a rerun resumes there')
     ap.add_argument('--log', action='store_true', help='only write the runs log from the registry')
     ap.add_argument('--out', default=None, help='--log: where to write it (default results/runs.md)')
     a = ap.parse_args(argv)
     if a.log: p = write_runs_log(a.root, a.out); print(f"wrote {p}"); return p
     if a.threads: torch.set_num_threads(a.threads)
     if a.pilot and a.study: ap.error("--pilot and --study are two protocols: give one")
+    stop = None
+    if a.stop_after is not None:
+        stage, _, step = a.stop_after.rpartition(':')
+        if not stage or not step.isdigit() or int(step) < 1: ap.error(f"--stop-after: {a.stop_after!r} is not STAGE:STEP (STEP >= 1)")
+        stop = (stage, int(step))
     cfg = (pilot_config(a.variant, a.seed, a.preset) if a.pilot else study_config(a.variant, a.seed, a.preset) if a.study
            else make_run_config(a.preset, a.variant, a.seed))
     problems = missing(cfg)
     if problems:                                                                   # before anything loads: one list, status 2
         print(f"python -m pal.pipeline: preset {a.preset!r} cannot run here; missing:\n  - " + "\n  - ".join(problems), file=sys.stderr)
         raise SystemExit(2)
-    res = run(cfg, root=a.root, cache_root=a.cache, corpus_dir=a.corpus, force=a.force, progress=True,
-              curve_every=PILOT_CURVE['every'] if a.pilot else None, curve_items=PILOT_CURVE['items'])
+    try:
+        res = run(cfg, root=a.root, cache_root=a.cache, corpus_dir=a.corpus, force=a.force, progress=True, stop_after=stop,
+                  curve_every=PILOT_CURVE['every'] if a.pilot else None, curve_items=PILOT_CURVE['items'])
+    except RunInterrupted as e:                                                    # --stop-after: a simulated crash, status 3
+        print(f"python -m pal.pipeline: {e}", file=sys.stderr); raise SystemExit(3)
     print(f"run {res.key} ({'reused' if res.reused else 'trained ' + ', '.join(res.trained)}) -> {res.dir}")
     print(res.summary.to_markdown(index=False)); print(); print(res.verdict.to_markdown(index=False))
     return res

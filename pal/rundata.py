@@ -14,7 +14,7 @@ from .config import CorpusSettings, RunConfig
 from .corpus import build_suite, load_records
 from .data import DataWarning, FeatureCache, load_openaqa
 from .eval import TASK_KINDS
-from .tiny import smoke_corpus
+from .tiny import paper_tiny_openaqa, smoke_corpus
 
 # %% auto #0
 __all__ = ['mini_corpus_dir', 'recipe_hash', 'corpus_recipe', 'check_recipe', 'load_corpus', 'per_task', 'select_data',
@@ -50,11 +50,16 @@ def check_recipe(d: Path, timings: dict, current: str | None) -> None:
 def load_corpus(corpus: CorpusSettings, work: Path, corpus_dir=None) -> dict[str, list[dict]]:
     """{split: records} with absolute audio paths, and 'recipe': the folder's recipe hash; `corpus_dir` overrides where
     the smoke / mini corpus lives."""
-    if corpus.source == 'openaqa':
-        m = corpus.manifests
+    if corpus.source in ('openaqa', 'tiny-openaqa'):
+        d, m = None, corpus.manifests
+        if corpus.source == 'tiny-openaqa':                              # paper-tiny: synthesised manifests, written once
+            d = Path(corpus_dir) if corpus_dir else Path(work)/'tiny-openaqa'
+            m = paper_tiny_openaqa(d, corpus.n_per_task, corpus.seed)
         for k in ('train', 'test'):
             if k not in m: raise ValueError(f"CorpusSettings.manifests: the 'openaqa' source needs a {k!r} manifest path")
-        return {s: list(load_openaqa(m[s], audio_root=m.get('audio_root'), split=s)) for s in ('train', 'test')}
+        out = {s: load_openaqa(m[s], audio_root=m.get('audio_root'), split=s) for s in ('train', 'test')}   # Records: with .report
+        if d is not None: out['recipe'] = recipe_hash(d)
+        return out
     if corpus.source == 'smoke':
         d = smoke_corpus(Path(corpus_dir) if corpus_dir else Path(work)/'smoke-corpus', corpus.n_per_task, corpus.seed)
     elif corpus.source == 'suite': d = Path(build_suite(corpus_dir, seed=corpus.seed, scale=corpus.scale, verbose=False))

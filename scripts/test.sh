@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run every notebook's tests (set-up first, idempotent): nbdev_test on the library notebooks, and every experiment
-# notebook (nbs/exp_*.ipynb) through papermill with the `smoke` preset into a temporary results folder.
-# Prints "N passed, N failed" last (one count per notebook).
+# notebook (nbs/exp_*.ipynb) through papermill with the `smoke` preset into a temporary results folder, then
+# scripts/gpu_check.sh --cpu and scripts/paper_tiny.sh (one count each). Prints "N passed, N failed" last (one count per notebook).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
@@ -29,6 +29,12 @@ if [[ $# -eq 0 ]]; then
     echo "scripts/gpu_check.sh --cpu: $((SECONDS - t1)) secs"
   else
     echo "scripts/gpu_check.sh --cpu: FAILED after $((SECONDS - t1)) secs"; tail -30 "$tmp/gpu_check.log"; exp_failed+=("gpu_check.sh"); rc=1
+  fi
+  t1=$SECONDS   # the paper-tiny preset: 2 CPU processes under accelerate, interrupted and resumed, lal, plits, exp_lal_pal (~4 min)
+  if bash scripts/paper_tiny.sh --out "$tmp/paper_tiny" > "$tmp/paper_tiny.log" 2>&1; then
+    echo "scripts/paper_tiny.sh: $((SECONDS - t1)) secs"
+  else
+    echo "scripts/paper_tiny.sh: FAILED after $((SECONDS - t1)) secs"; tail -30 "$tmp/paper_tiny.log"; exp_failed+=("paper_tiny.sh"); rc=1
   fi
 fi
 .venv/bin/python - "$log" "$rc" "$((SECONDS - t0))" "${exp_failed[*]:-}" "$#" <<'PY'
