@@ -39,7 +39,7 @@ def delay_layer(preset: str) -> int:
     return make_run_config(preset, 'delayed').encoders[0].injection['start_layer']
 
 # %% ../nbs/12_experiments.ipynb #5d1e0a02
-STUDY_SEEDS = dict(smoke=(0, 1), mini=(0, 1, 2), paper=(0, 1, 2))   # training seeds of every study system
+STUDY_SEEDS = {'smoke': (0, 1), 'paper-tiny': (0, 1), 'mini': (0, 1, 2), 'paper': (0, 1, 2)}   # training seeds of every study system
 
 def study_system(name: str, seed: int = 0, preset: str = 'mini', **kw) -> RunConfig:
     """The study run of system `name` (the names of `pal.stats`): a variant; a variant + `FFN_ADAPTED` ('lal+ffn': LoRA
@@ -180,11 +180,11 @@ def write_results(out: Path, stem: str, df: pd.DataFrame, md: str, meta: dict, f
 def exp_setup(preset: str, out_dir=None, runs_dir=None) -> tuple[str, Path | None, Path]:
     """(preset, out_dir, run registry) of a notebook run. Under nbdev_test / the docs build (`IN_TEST` set) the preset becomes
     'smoke' and results go to a temporary folder, so executing a notebook there never trains for an hour nor rewrites the
-    committed results. The registry: `runs_dir`, else `<out_dir>/runs` for smoke, else `pal.pipeline.runs_root()`."""
+    committed results. The registry: `runs_dir`, else `<out_dir>/runs` for the test presets (smoke, paper-tiny), else `pal.pipeline.runs_root()`."""
     if os.environ.get('IN_TEST'): preset, out_dir = 'smoke', tempfile.mkdtemp(prefix='pal_exp_')
     if preset not in PRESETS: raise ValueError(f"preset: {preset!r} is not one of {PRESETS}")
     if runs_dir is not None: root = Path(runs_dir).expanduser()
-    elif preset == 'smoke': root = (Path(out_dir).expanduser() if out_dir is not None else Path(tempfile.mkdtemp(prefix='pal_exp_'))) / 'runs'
+    elif preset in ('smoke', 'paper-tiny'): root = (Path(out_dir).expanduser() if out_dir is not None else Path(tempfile.mkdtemp(prefix='pal_exp_'))) / 'runs'
     else: root = runs_root()
     return preset, out_dir, root
 

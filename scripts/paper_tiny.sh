@@ -70,9 +70,9 @@ fi
 # 2. lal and plits
 for v in lal plits; do step "$v" 0 "${launch[@]}" --variant "$v"; done
 
-# 3. the experiment notebook at paper-tiny (seeds: pal.experiments.STUDY_SEEDS has no paper-tiny entry yet)
+# 3. the experiment notebook at paper-tiny (seeds: pal.experiments.STUDY_SEEDS['paper-tiny'])
 step exp_lal_pal 0 .venv/bin/papermill nbs/exp_lal_pal.ipynb "$tmp/exp_lal_pal.out.ipynb" -k python3 --cwd nbs \
-  -p preset paper-tiny -p out_dir "$tmp/results" -y 'seeds: [0, 1]' --log-level WARNING
+  -p preset paper-tiny -p out_dir "$tmp/results" --log-level WARNING
 
 echo "[paper-tiny] total: $((SECONDS - t0)) s; folder $tmp; failed: ${failed[*]:-none}"
 [[ ${#failed[@]} -eq 0 ]]
