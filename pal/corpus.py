@@ -1218,6 +1218,7 @@ def main(argv=None):
     ap.add_argument('--stats', default=None, help='with --suite: the table path, no suffix (default: results/suite_stats)')
     ap.add_argument('--text-only', default=None, help='with --suite: a study audio table (results/attn_only.csv) for the text-only column')
     a = ap.parse_args(argv)
+    if not a.scale > 0: ap.error(f"--scale {a.scale}: must be > 0")
     t = time.time()
     if a.suite:
         if a.text_only and not Path(a.text_only).is_file(): ap.error(f"--text-only {a.text_only}: no such file")

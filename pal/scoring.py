@@ -324,6 +324,9 @@ def main(argv=None):
     ap.add_argument('--variant', default='lal'); ap.add_argument('--items', type=int, default=2400)
     ap.add_argument('--frames', type=int, default=150); ap.add_argument('--out', default=None)
     a = ap.parse_args(argv)
+    from pal.variants import VARIANTS
+    if a.variant not in VARIANTS: ap.error(f"--variant {a.variant}: not one of {', '.join(VARIANTS)}")
+    if a.items < 1 or a.frames < 1: ap.error(f"--items {a.items} --frames {a.frames}: both must be >= 1")
     r = ranking_bench(a.variant, a.items, a.frames, progress=True)
     line = (f"{r['items']} closed items ({a.frames} frames each) ranked by `{a.variant}` at the mini preset in {r['seconds']} s "
             f"({r['items_per_s']} items/s; {r['threads']} threads, {r['precision']}; model load {r['load_s']} s)")
