@@ -332,7 +332,7 @@ def main(argv=None):
             f"({r['items_per_s']} items/s; {r['threads']} threads, {r['precision']}; model load {r['load_s']} s)")
     print(line)
     out = Path(a.out) if a.out else pal_home()/'results'/f'scoring_bench_{a.variant}.md'
-    out.write_text(f"# Rank-only evaluation speed\n\nWritten by `python -m pal.scoring --variant {a.variant} --items {a.items}`.\n\n"
+    out.write_text(f"# Rank-only evaluation speed\n\nWritten by `python -m pal.scoring --variant {a.variant} --items {a.items} --frames {a.frames}`.\n\n"
                    f"{line}\n\n```json\n{json.dumps(r, indent=1)}\n```\n")
     return r
 

@@ -231,10 +231,11 @@ class _TinyWrapped(nn.Module):
 # %% ../nbs/07_train.ipynb #15337c65
 def _mp_script(out: Path) -> str:
     return f'''
-import json, torch
+import json, torch, accelerate
+accelerate.PartialState(cpu=True)   # join the processes torchrun started into one gloo group on the CPU
 from pal.train import Trainer, StageConfig, _TinyWrapped, _tiny_task, _collate_tiny
 st = StageConfig('s1', train=('audio', 'llm'), lr=3e-3, max_steps=6, batch_size=8)
 log = Trainer(_TinyWrapped(), st, _tiny_task(), _collate_tiny, {str(out)!r}, progress=False).fit()
-import accelerate
-if accelerate.PartialState().is_main_process: open({str(out / 'losses.json')!r}, 'w').write(json.dumps([r['loss'] for r in log]))
+ps = accelerate.PartialState()
+if ps.is_main_process: open({str(out / 'losses.json')!r}, 'w').write(json.dumps(dict(processes=ps.num_processes, losses=[r['loss'] for r in log])))
 '''
