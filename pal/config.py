@@ -17,14 +17,16 @@ from .train import StageConfig, default_curriculum
 from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
-__all__ = ['PIPELINE_VERSION', 'PRESETS', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_LLM', 'N_SUMMARY', 'PRESET_ENCODERS',
-           'STUDY_STEPS', 'STUDY_PRIMARY', 'STUDY_WINDOW_S', 'PILOT_CURVE', 'EncoderSpec', 'CorpusSettings',
-           'RunConfig', 'key_dict', 'run_key', 'preset_encoders', 'make_run_config', 'study_encoders', 'study_primary',
-           'study_config', 'pilot_config', 'native_bf16', 'run_precision', 'PreflightError', 'missing', 'preflight']
+__all__ = ['PIPELINE_VERSION', 'PRESETS', 'TEST_PRESETS', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_LLM', 'N_SUMMARY',
+           'PRESET_ENCODERS', 'STUDY_STEPS', 'STUDY_PRIMARY', 'STUDY_WINDOW_S', 'PILOT_CURVE', 'EncoderSpec',
+           'CorpusSettings', 'RunConfig', 'key_dict', 'run_key', 'preset_encoders', 'make_run_config', 'study_encoders',
+           'study_primary', 'study_config', 'pilot_config', 'native_bf16', 'run_precision', 'PreflightError', 'missing',
+           'preflight']
 
 # %% ../nbs/10a_config.ipynb #1c2eac6e
 PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
 PRESETS = ('smoke', 'mini', 'paper', 'paper-tiny')
+TEST_PRESETS = ('smoke', 'paper-tiny')   # tiny random models on their own corpus: for tests, never for committed results
 
 @dataclass
 class EncoderSpec:
@@ -216,7 +218,7 @@ def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', st
     n_align, n_closed = steps or STUDY_STEPS[preset]
     stages = [StageConfig('align', train=('audio',), tasks=None, lr=2e-3, max_steps=n_align, batch_size=base.batch_size),
               StageConfig('closed', train=('audio', 'lora'), tasks=None, lr=1e-3, max_steps=n_closed, batch_size=base.batch_size)]
-    corpus = base.corpus if preset in ('smoke', 'paper-tiny') else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
+    corpus = base.corpus if preset in TEST_PRESETS else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
     ev = replace(base.eval, rank_only=True, length_norm=True, label_end=False, every_stage=False, untrained=False,
                  text_only=('final',), max_candidates=None)
     cfg = dict(curriculum=stages, corpus=corpus, eval=ev, encoders=[asdict(e) for e in study_encoders(preset, base.encoders)]) | overrides

@@ -13,8 +13,8 @@ import pandas as pd
 import torch
 
 from .assets import pal_home
-from .config import (PRESETS, RunConfig, make_run_config, missing, preset_encoders, run_key, study_config, study_encoders,
-                        study_primary)
+from .config import (PRESETS, TEST_PRESETS, RunConfig, make_run_config, missing, preset_encoders, run_key, study_config,
+                        study_encoders, study_primary)
 from .model import LORA_FFN
 from .pipeline import load_run, run, runs_root
 from .stats import (ENSEMBLE, FFN_ADAPTED, NI_MARGIN, PRIMARY_CONTRASTS, SINGLE, bootstrap_contrast, family_table,
@@ -184,7 +184,7 @@ def exp_setup(preset: str, out_dir=None, runs_dir=None) -> tuple[str, Path | Non
     if os.environ.get('IN_TEST'): preset, out_dir = 'smoke', tempfile.mkdtemp(prefix='pal_exp_')
     if preset not in PRESETS: raise ValueError(f"preset: {preset!r} is not one of {PRESETS}")
     if runs_dir is not None: root = Path(runs_dir).expanduser()
-    elif preset in ('smoke', 'paper-tiny'): root = (Path(out_dir).expanduser() if out_dir is not None else Path(tempfile.mkdtemp(prefix='pal_exp_'))) / 'runs'
+    elif preset in TEST_PRESETS: root = (Path(out_dir).expanduser() if out_dir is not None else Path(tempfile.mkdtemp(prefix='pal_exp_'))) / 'runs'
     else: root = runs_root()
     return preset, out_dir, root
 
