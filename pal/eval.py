@@ -74,17 +74,41 @@ def _find_label(label: str, labels, what: str) -> str:
     if k not in m: raise ValueError(f"{what}: reference {label!r} is not among the candidate labels {sorted(labels)[:10]}")
     return m[k]
 
-def rank_correct(label_scores: dict, reference: str, label_ntokens: dict | None = None, length_norm: bool = False) -> bool:
-    "True iff the reference label alone has the highest (per-token, if `length_norm`) log-likelihood among the candidates."
-    if not label_scores: raise ValueError("rank_correct: label_scores is empty")
-    ref = _find_label(reference, label_scores, 'rank_correct')
+RANK_METRICS = ('acc (log-lik rank)', 'acc (log-lik rank, per token)')   # ranked accuracy: summed, per-token log-likelihood
+
+def rank_metric(length_norm: bool) -> str:
+    "The table name of the ranked accuracy: per token when `length_norm` (the one place that spells it)."
+    return RANK_METRICS[bool(length_norm)]
+
+def label_means(label_scores: dict, label_ntokens: dict | None = None, length_norm: bool = False) -> dict:
+    "{label: score}: the summed log-likelihoods, or per token (`length_norm`), as floats."
+    if not label_scores: raise ValueError("label_scores is empty")
     s = {l: float(v) for l, v in label_scores.items()}
-    if length_norm:
-        if label_ntokens is None or set(label_ntokens) != set(s):
-            raise ValueError("rank_correct: length_norm=True needs label_ntokens with a token count for every label")
-        s = {l: v / label_ntokens[l] for l, v in s.items()}
-    best = max(s.values())
-    return s[ref] == best and sum(v == best for v in s.values()) == 1
+    if not length_norm: return s
+    if label_ntokens is None or set(label_ntokens) != set(s):
+        raise ValueError("length_norm=True needs label_ntokens with a token count for every label")
+    return {l: v / label_ntokens[l] for l, v in s.items()}
+
+def best_labels(label_scores: dict, label_ntokens: dict | None = None, length_norm: bool = False) -> list:
+    "The labels that share the highest (per-token, if `length_norm`) log-likelihood, in label order: one unless there is a tie."
+    s = label_means(label_scores, label_ntokens, length_norm)
+    top = max(s.values())
+    return sorted(l for l, v in s.items() if v == top)
+
+def rank_credit(label_scores: dict, reference: str, label_ntokens: dict | None = None, length_norm: bool = False) -> float:
+    """The project's one tie rule for ranked candidates: 1/k when the reference is among the k labels that share the highest
+    (per-token, if `length_norm`) log-likelihood, else 0. A tie of k labels is a guess among them, and gets its expected credit."""
+    try:
+        ref = _find_label(reference, label_scores, 'rank_credit')
+        best = best_labels(label_scores, label_ntokens, length_norm)
+    except ValueError as e: raise ValueError(f"rank_credit: {e}") from None
+    return 1.0 / len(best) if ref in best else 0.0
+
+def pred_credit(record: dict, match) -> float:
+    """`match(pred, reference)` of a record's answer under the tie rule of `rank_credit`: a ranked record whose best score
+    is shared by k labels (`record['tied']`, written by `pal.scoring.predict`) answers each of them with probability 1/k."""
+    answers = record.get('tied') or [record['pred']]
+    return sum(bool(match(a, record['output'])) for a in answers) / len(answers)
 
 def exact_match(pred: str, reference: str) -> bool:
     "Normalised answer equals the normalised reference."
@@ -354,18 +378,17 @@ def _closed_stats(recs, cfg):
         if r.get('label_scores') is None and r.get('pred') is None: raise ValueError(f"record {i} (task {r['task']!r}): has neither 'pred' nor 'label_scores'")
     ls = [(i, r) for i, r in recs if r.get('label_scores') is not None]
     if ls:
-        name = 'acc (log-lik rank, per token)' if cfg.length_norm else 'acc (log-lik rank)'
         ok = []
         for i, r in ls:
-            try: ok.append(rank_correct(r['label_scores'], r['output'], r.get('label_ntokens'), cfg.length_norm))
+            try: ok.append(rank_credit(r['label_scores'], r['output'], r.get('label_ntokens'), cfg.length_norm))
             except ValueError as e: raise ValueError(f"record {i}: {e}") from None
-        out.append(MeanStat(name, ok, [record_key(r) for _, r in ls], source='label_scores'))
+        out.append(MeanStat(rank_metric(cfg.length_norm), ok, [record_key(r) for _, r in ls], source='label_scores'))
     ps = [(i, r) for i, r in recs if r.get('pred') is not None]
     if ps:
         keys = [record_key(r) for _, r in ps]
-        out.append(MeanStat('acc (exact match)', [exact_match(r['pred'], r['output']) for _, r in ps], keys))
+        out.append(MeanStat('acc (exact match)', [pred_credit(r, exact_match) for _, r in ps], keys))
         cands = lambda r: r.get('choices') or list(r.get('label_scores') or ())
-        out.append(MeanStat('acc (label in answer)', [contains_match(r['pred'], r['output'], cands(r)) for _, r in ps], keys))
+        out.append(MeanStat('acc (label in answer)', [pred_credit(r, lambda p, o: contains_match(p, o, cands(r))) for _, r in ps], keys))
     return out
 
 def _count_stats(recs):
@@ -376,7 +399,8 @@ def _count_stats(recs):
         ref.append(v); hyp.append(parse_number(_need(r, i, 'pred', 'counting')))
     parsed = np.array([h is not None for h in hyp], dtype=float)                                      # (N,)
     err = np.array([abs(h - t) if h is not None else 0 for h, t in zip(hyp, ref)], dtype=float)        # (N,)
-    return [MeanStat('acc (number match)', [h == t for h, t in zip(hyp, ref)], keys),
+    hit = [pred_credit(r, lambda p, o, t=t: parse_number(p) == t) for (_, r), t in zip(recs, ref)]   # a tie shares its credit
+    return [MeanStat('acc (number match)', hit, keys),
             RatioStat('MAE (parsed answers)', err, parsed, keys),
             MeanStat('unparsed rate', 1 - parsed, keys, better='lower')]
 

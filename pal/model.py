@@ -142,6 +142,13 @@ def _decoder_and_head(llm: nn.Module) -> tuple[nn.Module, nn.Module]:
                         f"lm_head), got {type(m).__name__}")
     return m.model, m.lm_head
 
+def _head_fp32(norm: nn.Module, head: nn.Linear, h: Tensor) -> Tensor:
+    """The final norm and the LM head in float32 on hidden states `h` (..., d): logits (..., V) as float32. A bfloat16 head
+    rounds log-likelihoods to steps of 0.06-0.25, so candidate scores tie; in float32 only true ties remain. The norm's
+    own code runs on a float32 input (a Llama/Qwen2 RMSNorm then returns float32)."""
+    x = norm(h.float())                                                          # (..., d) float32
+    return F.linear(x.float(), head.weight.float(), None if head.bias is None else head.bias.float())   # (..., V)
+
 def _identity_linear(d: int) -> nn.Linear:
     lin = nn.Linear(d, d); nn.init.eye_(lin.weight); nn.init.zeros_(lin.bias)
     return lin
@@ -222,10 +229,12 @@ class PALModel(nn.Module):
     # -- running -------------------------------------------------------------------------------------------------
     def forward(self, input_ids: Tensor, attention_mask: Tensor | None = None, audio: dict | None = None,
                 labels: Tensor | None = None, logits_to_keep: int | None = None, output_hidden_states: bool = False,
-                cache: PALCache | None = None) -> PALOutput:
-        "Loss on answer tokens (labels != -100, shifted), logits only where needed; see `PALOutput`."
+                cache: PALCache | None = None, fp32_logits: bool = False) -> PALOutput:
+        """Loss on answer tokens (labels != -100, shifted), logits only where needed; see `PALOutput`. `fp32_logits`: the
+        final norm and the LM head run in float32 on the positions kept (exact scores from a bfloat16 model)."""
         mask = _check_batch(input_ids, attention_mask, labels)
         core, head = self._core()
+        to_logits = (lambda x: _head_fp32(core.norm, head, x)) if fp32_logits else (lambda x: head(core.norm(x)))
         if labels is not None and bool((labels[input_ids < 0] != -100).any()):
             raise ValueError("labels must be -100 at audio placeholder positions")
         hidden = [] if output_hidden_states else None
@@ -233,12 +242,12 @@ class PALModel(nn.Module):
         loss = logits = None
         if labels is not None:
             sel = labels[:, 1:] != -100                                                  # (B, L-1) positions that predict a label
-            ans = head(core.norm(h[:, :-1][sel]))                                        # (N, V) logits at those positions only
+            ans = to_logits(h[:, :-1][sel])                                              # (N, V) logits at those positions only
             loss = F.cross_entropy(ans.float(), labels[:, 1:][sel]) if bool(sel.any()) else ans.sum() * 0.
             if logits_to_keep is None: logits = ans
         if logits is None:
             keep = logits_to_keep or 0
-            logits = head(core.norm(h if keep == 0 else h[:, -keep:]))                  # (B, L or keep, V)
+            logits = to_logits(h if keep == 0 else h[:, -keep:])                        # (B, L or keep, V)
         return PALOutput(loss=loss, logits=logits, hidden_states=tuple(hidden) if hidden is not None else None, cache=cache)
 
     @torch.no_grad()
@@ -709,7 +718,7 @@ def _rows(x, idx: Tensor):
     return x
 
 # %% ../nbs/04_model.ipynb #5df4fc2d
-LORA_FFN = ('gate_proj', 'up_proj', 'down_proj')
+from .systems import LORA_FFN   # the study's systems name the FFN's LoRA targets (pal.systems)
 
 def add_lora(model: PALModel, r: int = 8, alpha: int = 16, dropout: float = 0.0, targets=('q_proj', 'v_proj'),
              ffn: bool = False) -> list[str]:

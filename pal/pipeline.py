@@ -13,14 +13,16 @@ import pandas as pd
 import torch
 
 from .assets import cache_dir, pal_home
-from .build import build_encoder, build_llm, build_model, load_weights, save_weights, saved_names, weights_meta
+from .build import (CheckpointError, build_encoder, build_llm, build_model, load_weights, save_weights, saved_names,
+                    weights_meta)
 from .config import (PIPELINE_VERSION, PRESETS, RunConfig, key_dict, make_run_config, missing, PILOT_CURVE, pilot_config, run_key,
                         run_precision, study_config)
 from .data import AudioTextDataset, Collator, DataWarning, FeatureCache, LengthGroupedSampler, PromptConfig, collated_lengths
 from .eval import TASK_KINDS
 from .rundata import build_caches, check_recipe, corpus_recipe, load_corpus, per_task, select_data
-from .scoring import candidate_labels, predict, prior_records, ranked, score, summary_table, verdict_table
+from .scoring import candidate_labels, predict, prior_records, rank_table, ranked, score, summary_table, verdict_table
 from .train import Trainer
+from .systems import get_system
 from .variants import VARIANTS
 
 # %% auto #0
@@ -28,6 +30,15 @@ __all__ = ['runs_root', 'RunDir', 'RunInterrupted', 'RunResult', 'systems', 'loa
            'main']
 
 # %% ../nbs/10_pipeline.ipynb #1e7b9eec
+PARAMS_FILE = 'params.safetensors'   # the final stage's trained parameters, float16, committed with the run
+PARAMS_MAX_BYTES = 24 << 20          # larger ones stay in weights/ (not committed); LAL's 30 per-layer projections are 19 MiB
+OOS = '@oos'                         # suffix of a system's tables on the out-of-source slice (records with split 'test_oos')
+
+def split_records(records) -> tuple[list, list]:
+    "(in-split test records, out-of-source records): scored records apart by their `split` ('test_oos' or anything else)."
+    oos = [r for r in records if r.get('split') == 'test_oos']
+    return [r for r in records if r.get('split') != 'test_oos'], oos
+
 def runs_root() -> Path:
     "The run registry: `$PAL_RUNS`, else `<home>/results/runs`."
     return Path(os.environ.get('PAL_RUNS') or pal_home()/'results'/'runs').expanduser()
@@ -69,30 +80,41 @@ class RunDir:
 
     def weights(self, stage: str) -> Path: return self.path/'weights'/f'{stage}.safetensors'
 
+    @property
+    def params(self) -> Path:
+        "The final stage's trained parameters in float16, committed with the run's records (at most `PARAMS_MAX_BYTES`)."
+        return self.path/PARAMS_FILE
+
     def curve(self) -> list[dict]:
         "The learning-curve points written so far (`run(..., curve_every=N)`)."
         p = self.path/'curve.jsonl'
         return [json.loads(l) for l in p.read_text().splitlines() if l.strip()] if p.exists() else []
 
-    def write_eval(self, name: str, records: list, table: pd.DataFrame) -> None:
-        "System `name`'s scored records and table, as eval/<name>.jsonl and .csv."
+    def write_eval(self, name: str, records: list, table: pd.DataFrame, oos_table: pd.DataFrame | None = None) -> None:
+        "System `name`'s scored records and table, as eval/<name>.jsonl and .csv (and the out-of-source slice's table, .oos.csv)."
         (self.path/'eval').mkdir(parents=True, exist_ok=True)
         with open(self.path/'eval'/f'{name}.jsonl', 'w') as f: f.writelines(json.dumps(x) + '\n' for x in records)
         table.to_csv(self.path/'eval'/f'{name}.csv', index=False)
+        if oos_table is not None: oos_table.to_csv(self.path/'eval'/f'{name}{OOS}.csv', index=False)
 
     def records(self, name: str) -> list[dict]:
         "Scored per-example records of system `name`."
         return [json.loads(l) for l in (self.path/'eval'/f'{name}.jsonl').read_text().splitlines() if l.strip()]
 
     def table(self, name: str) -> pd.DataFrame:
-        "The pal.eval table of system `name`."
+        "The pal.eval table of system `name` (`name` + OOS: on the out-of-source slice)."
         return pd.read_csv(self.path/'eval'/f'{name}.csv', keep_default_na=False, na_values=[''])
 
-    def finish(self, summary: pd.DataFrame, verdict: pd.DataFrame) -> None:
-        "Write the summary and the verdict, then DONE (main process only)."
+    def has_table(self, name: str) -> bool: return (self.path/'eval'/f'{name}.csv').exists()
+
+    def finish(self, summary: pd.DataFrame, verdict: pd.DataFrame, ranks: pd.DataFrame | None = None) -> None:
+        "Write the summary, the verdict and the ranked accuracy with its tie counts (ranks.csv), then DONE (main process only)."
         summary.to_csv(self.path/'summary.csv', index=False); verdict.to_csv(self.path/'verdict.csv', index=False)
+        if ranks is not None: ranks.to_csv(self.path/'ranks.csv', index=False)
+        rk = (f"## Ranked accuracy and ties (final stage; a tie shares its credit)\n\n{ranks.to_markdown(index=False)}\n\n"
+              if ranks is not None and len(ranks) else '')
         (self.path/'summary.md').write_text(
-            f"# Run {self.key} ({self.cfg.variant}, {self.cfg.preset})\n\n{summary.to_markdown(index=False)}\n\n"
+            f"# Run {self.key} ({self.cfg.system}, {self.cfg.preset}, seed {self.cfg.seed})\n\n{rk}{summary.to_markdown(index=False)}\n\n"
             f"## Final stage vs baselines\n\n{verdict.to_markdown(index=False) if len(verdict) else '(none)'}\n")
         self.save(); _write_json(self.path/'DONE', dict(finished=time.strftime('%Y-%m-%d %H:%M:%S'), key=self.key))
 
@@ -183,7 +205,14 @@ class _Session:
         self.candidates = candidate_labels(corpus['train'] + test_recs)
         tm.update(n_train=len(self.train_recs), n_test=len(self.test_ds))
 
-    def load(self, stage: str) -> None: load_weights(self.model, self.rd.weights(stage), self.names, self.meta)
+    def load(self, stage: str) -> None:
+        "The weights of `stage`; the last stage's from the float16 file committed with the run when there is one."
+        last = stage == self.cfg.stages()[-1].name
+        path = self.rd.params if last and self.rd.params.exists() else self.rd.weights(stage)
+        if not path.exists() and last and self.rd.status.get('params') == 'too large':
+            raise CheckpointError(f"{path}: not found (the run's parameters exceed {PARAMS_MAX_BYTES >> 20} MiB in float16, "
+                                  "so they are kept only in weights/, which this folder lacks)")
+        load_weights(self.model, path, self.names, self.meta)
 
     def evaluate(self, name: str, audio: bool = True) -> None:
         "Evaluate the model as it is now as system `name` (main process; files in eval/), unless done before; then read it back."
@@ -193,10 +222,14 @@ class _Session:
             if self.main:
                 r = predict(self.model, self.tok, self.test_ds, self.slots, self.prompt, self.cfg.eval, self.candidates,
                             audio=audio, seed=self.cfg.seed, progress=self.progress)
-                self.rd.write_eval(name, r, score(r, self.cfg.eval, self.cfg.seed))
+                test, oos = split_records(r)
+                self.rd.write_eval(name, r, score(test, self.cfg.eval, self.cfg.seed),
+                                   score(oos, self.cfg.eval, self.cfg.seed) if oos else None)
             self.state.wait_for_everyone()
             self.rd.timings['eval'][name] = round(time.perf_counter() - t, 2); st['evaluated'].append(name); self.save()
-        self.recs[name], self.tables[name] = self.rd.records(name), self.rd.table(name)
+        self.recs[name], oos = split_records(self.rd.records(name))
+        self.tables[name] = self.rd.table(name)
+        if oos: self.recs[name + OOS], self.tables[name + OOS] = oos, self.rd.table(name + OOS)
 
     def train(self, i: int, stop_after: tuple | None = None) -> None:
         "Train stage `i` from the previous stage's weights (resuming its checkpoint), then write its weights."
@@ -223,10 +256,20 @@ class _Session:
             raise RunInterrupted(f"{self.rd.path}: stopped in {where} (checkpoint saved)")
         if self.main:
             save_weights(self.model, self.names, self.rd.weights(st.name), self.meta)
+            if i == len(stages) - 1: self._save_params()
             if not self.keep_checkpoints:                                           # the weight file supersedes them
                 for c in tr.checkpoints(): shutil.rmtree(c)
         self.state.wait_for_everyone()
         self.rd.status['trained'].append(st.name); self.trained.append(st.name); self.save()
+
+    def _save_params(self) -> None:
+        """The last stage's parameters in float16 beside the records (committed with them) when at most `PARAMS_MAX_BYTES`;
+        the model is evaluated from exactly these (rounded) values, so a rescore from the committed file reproduces every score."""
+        params = dict(self.model.named_parameters())
+        size = sum(params[n].numel() * 2 for n in self.names)
+        if size > PARAMS_MAX_BYTES: self.rd.status['params'] = 'too large'; return
+        save_weights(self.model, self.names, self.rd.params, self.meta, dtype=torch.float16)
+        self.rd.status['params'] = PARAMS_FILE
 
     def train_with_curve(self, i: int, every: int, stop_after: tuple | None = None) -> None:
         "Train stage `i` in slices of `every` steps (exact resume between them), scoring the validation slice after each."
@@ -279,11 +322,13 @@ class _Session:
             self.recs['prior'] = prior_records(self.train_recs, self.recs[final[-1]])
             self.tables['prior'] = score(self.recs['prior'], cfg.eval, cfg.seed)
             self.rd.write_eval('prior', self.recs['prior'], self.tables['prior']); refs.append('prior')
-        summary = summary_table({s: self.tables[s] for s in names + (['prior'] if 'prior' in self.tables else [])})
+        cols = names + (['prior'] if 'prior' in self.tables else [])
+        summary = summary_table({c: self.tables[c] for s in cols for c in (s, s + OOS) if c in self.tables})
         verdict = verdict_table(self.tables, self.recs, final[-1], refs, cfg.eval, cfg.seed) if final else pd.DataFrame()
         tm = self.rd.timings
         tm['total_train_s'] = round(sum(v['seconds'] for v in tm['stages'].values()), 2)
-        if self.main: self.rd.finish(summary, verdict)
+        ranks = rank_table(self.rd.records(final[-1]), cfg.eval.length_norm) if final else None
+        if self.main: self.rd.finish(summary, verdict, ranks)
         self.state.wait_for_everyone()
         return RunResult(self.rd.key, self.rd.path, cfg, {s: self.tables[s] for s in names}, summary, verdict, tm,
                          reused=False, trained=self.trained)
@@ -331,6 +376,28 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
         session.evaluate('text_only', audio=False)
     return session.finish(names)                                                   # 6. prior, summary, verdict, DONE
 
+def rescore(d, progress: bool = False) -> RunResult:
+    """Score a trained run again from its committed parameters, without training: every system's records, tables, summary
+    and verdict are written anew (new metrics, the out-of-source slice, another tie rule). CheckpointError, naming the
+    folder, when the run was written by another pipeline version, is not fully trained, or lacks its parameters."""
+    d = Path(d)
+    if not (d/'config.json').is_file(): raise CheckpointError(f"{d}: not a run folder (no config.json)")
+    stored = json.loads((d/'config.json').read_text())
+    if stored.get('version') != PIPELINE_VERSION:
+        raise CheckpointError(f"{d}: written by pipeline {stored.get('version')!r}; this code is {PIPELINE_VERSION!r} and "
+                              "computes other scores: retrain it (python -m pal.pipeline ... --study) instead")
+    cfg = RunConfig.from_dict(stored['config'])
+    if run_key(cfg) != d.name: raise CheckpointError(f"{d}: its config hashes to {run_key(cfg)}, not to the folder's name")
+    rd = RunDir(d.parent, cfg)
+    untrained = [s.name for s in cfg.stages() if s.name not in rd.status['trained']]
+    if untrained: raise CheckpointError(f"{d}: stage(s) {untrained} were never trained; nothing to rescore")
+    last = cfg.stages()[-1].name
+    if not rd.params.exists() and not rd.weights(last).exists():
+        raise CheckpointError(f"{d}: no trained parameters ({PARAMS_FILE} or weights/{last}.safetensors) to rescore from; "
+                              "runs of earlier pipeline versions were committed without them")
+    rd.status['evaluated'] = []; rd.save(); (d/'DONE').unlink(missing_ok=True)
+    return run(cfg, root=d.parent, progress=progress)
+
 # %% ../nbs/10_pipeline.ipynb #14096639
 def _stage_rows(tm: dict) -> pd.DataFrame:
     cols = ('steps', 'examples', 'tokens', 'seconds', 'loss_first10', 'loss_last10')
@@ -344,13 +411,17 @@ def runs_log(root=None) -> str:
            f'`{root.name}/`; do not edit by hand.', '']
     for d in done:
         r = load_run(d); c, tm = r.config, r.timings
-        out += [f'## Run `{r.key}`: {c.variant} ({VARIANTS[c.variant].label}), preset {c.preset}, seed {c.seed}', '',
+        out += [f'## Run `{r.key}`: {c.system} ({get_system(c.system).label or VARIANTS[c.variant].label}; FFN {c.ffn}), '
+                f'preset {c.preset}, seed {c.seed}', '',
                 f"Encoders: {', '.join(f'{e.slot} ({e.role}, {e.injection})' for e in c.encoders)}; LLM `{c.llm}`; "
                 f"machine {tm.get('machine', {})}; training {tm.get('total_train_s')} s; "
                 f"evaluation {sum(tm.get('eval', {}).values()):.0f} s; "
                 f"{tm.get('n_train')} training, {tm.get('n_test')} test records.", '']
         if tm.get('stages'): out += [_stage_rows(tm).to_markdown(index=False), '']
-        if len(r.verdict): out += ['Final stage against each reference:', '', r.verdict.to_markdown(index=False), '']
+        if (d/'ranks.csv').exists():
+            out += ['Ranked accuracy of the final stage per split and family (a tie shares its credit; `ties`: items whose '
+                    'best score several labels share):', '', pd.read_csv(d/'ranks.csv').to_markdown(index=False), '']
+        if len(r.verdict): out += ['Final stage against each reference (primary metric per family):', '', r.verdict.to_markdown(index=False), '']
     return '\n'.join(out) + '\n'
 
 def write_runs_log(root=None, out=None) -> Path:
@@ -375,10 +446,17 @@ def main(argv=None):
     ap.add_argument('--study', action='store_true', help="one run of the study protocol (pal.config.study_config) for --variant and --seed")
     ap.add_argument('--stop-after', default=None, metavar='STAGE:STEP',
                     help='tests: stop (exit status 3) after STEP optimizer steps of STAGE, its checkpoint saved; a rerun resumes there')
+    ap.add_argument('--system', default=None, help="with --study/--pilot: a pal.systems name ('lal+ffn', 'single:crepe', 'ensemble'); default: --variant")
+    ap.add_argument('--rescore', default=None, metavar='RUN', help='score a trained run (its folder, or its key in --root) again from its committed parameters, without training')
     ap.add_argument('--log', action='store_true', help='only write the runs log from the registry')
     ap.add_argument('--out', default=None, help='--log: where to write it (default results/runs.md)')
     a = ap.parse_args(argv)
     if a.log: p = write_runs_log(a.root, a.out); print(f"wrote {p}"); return p
+    if a.rescore:
+        d = Path(a.rescore) if Path(a.rescore).is_dir() else Path(a.root or runs_root())/a.rescore
+        try: res = rescore(d, progress=True)
+        except CheckpointError as e: print(f"python -m pal.pipeline --rescore: {e}", file=sys.stderr); raise SystemExit(2)
+        print(f"run {res.key} rescored -> {res.dir}"); print(res.summary.to_markdown(index=False)); return res
     if a.threads: torch.set_num_threads(a.threads)
     if a.pilot and a.study: ap.error("--pilot and --study are two protocols: give one")
     stop = None
@@ -386,7 +464,11 @@ def main(argv=None):
         stage, _, step = a.stop_after.rpartition(':')
         if not stage or not step.isdigit() or int(step) < 1: ap.error(f"--stop-after: {a.stop_after!r} is not STAGE:STEP (STEP >= 1)")
         stop = (stage, int(step))
-    cfg = (pilot_config(a.variant, a.seed, a.preset) if a.pilot else study_config(a.variant, a.seed, a.preset) if a.study
+    if a.system and not (a.pilot or a.study): ap.error("--system goes with --study or --pilot")
+    try: get_system(a.system or a.variant)
+    except ValueError as e: ap.error(f"--system: {e}")
+    name = a.system or a.variant
+    cfg = (pilot_config(name, a.seed, a.preset) if a.pilot else study_config(name, a.seed, a.preset) if a.study
            else make_run_config(a.preset, a.variant, a.seed))
     problems = missing(cfg)
     if problems:                                                                   # before anything loads: one list, status 2

@@ -65,6 +65,7 @@ def load_corpus(corpus: CorpusSettings, work: Path, corpus_dir=None) -> dict[str
     elif corpus.source == 'suite': d = Path(build_suite(corpus_dir, seed=corpus.seed, scale=corpus.scale, verbose=False))
     else: d = mini_corpus_dir(corpus, corpus_dir)
     out = {s: load_records(d, s) for s in ('train', 'valid', 'test')}
+    if (d/'test_oos.jsonl').exists(): out['test_oos'] = load_records(d, 'test_oos')   # the suite's out-of-source slice
     out['recipe'] = recipe_hash(d)
     return out
 
@@ -84,7 +85,8 @@ def per_task(records, n: int | None, seed: int, by_clip: bool = False) -> list[d
 
 def select_data(cfg: RunConfig, corpus: dict) -> tuple[list, list]:
     """(training records of the tasks the curriculum uses, test records evaluated): training capped by clips then per
-    task, test per task."""
+    task, test per task; a corpus with an out-of-source slice (`test_oos`) has it evaluated too, capped alike (each
+    record keeps its `split`, so the tables report the two apart)."""
     tasks = None if any(s.tasks is None for s in cfg.curriculum) else {t for s in cfg.curriculum for t in s.tasks}
     train = [r for r in corpus['train'] if tasks is None or r['task'] in tasks]
     if not train:
@@ -97,7 +99,8 @@ def select_data(cfg: RunConfig, corpus: dict) -> tuple[list, list]:
         keep = {clips[j] for j in np.random.default_rng([cfg.corpus.seed, 1]).permutation(len(clips))[:n]}
         train = [r for r in train if r['audio'] in keep]
     cc = cfg.corpus
-    return per_task(train, cc.max_train, cc.seed), per_task(test, cc.max_test, cc.seed, by_clip=True)
+    oos = per_task(corpus.get('test_oos') or [], cc.max_test, cc.seed, by_clip=True)
+    return per_task(train, cc.max_train, cc.seed), per_task(test, cc.max_test, cc.seed, by_clip=True) + oos
 
 # %% ../nbs/10b_rundata.ipynb #4817323e
 def build_caches(cfg: RunConfig, encoders: dict, paths, root, batch_size: int = 8, progress: bool = False) -> tuple[dict, dict]:

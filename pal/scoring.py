@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from .data import Collator, PromptConfig
-from .eval import TASK_KINDS, EvalConfig, compare, evaluate, paired_bootstrap
+from .eval import TASK_KINDS, EvalConfig, best_labels, compare, evaluate, paired_bootstrap, rank_credit, rank_metric
 from .model import PALCache
 
 # %% auto #0
@@ -42,6 +42,7 @@ class EvalSettings:
     label_end: bool = True           # ranking scores the end token after the label too (False: the label's tokens only)
 
 PRIMARY = dict(closed='acc (log-lik rank)', count='acc (number match)', asr='WER', caption='CIDEr-D', open='token F1')
+CARRIED = ('groups', 'split', 'source_ids')   # record fields a scored record keeps: its source groups and split (the stats' clusters)
 
 def candidate_labels(records) -> dict[str, list[str]]:
     "{task: sorted distinct answers} of the closed-ended tasks: the labels a log-likelihood ranking chooses from."
@@ -84,7 +85,7 @@ def answer_logprobs(model, batch: dict) -> tuple[Tensor, Tensor]:
     labels = batch['labels']
     sel = labels[:, 1:] != -100                                                    # (B, L-1) positions predicting a label
     tgt = labels[:, 1:][sel]                                                       # (N,)
-    logits = model(**batch).logits                                                 # (N, V) at label positions, or (B, L, V)
+    logits = model(**batch, fp32_logits=True).logits                               # (N, V) float32 at label positions, or (B, L, V)
     if logits.dim() == 3: logits = logits[:, :-1][sel]                             # (N, V)
     lp = logits.float().log_softmax(-1).gather(-1, tgt[:, None])[:, 0]             # (N,)
     rows = sel.nonzero()[:, 0]                                                     # (N,) row of each label token
@@ -99,8 +100,8 @@ def cached_answer_logprobs(model, prompt_batch: dict, answers: list, chunk: int 
     dev = prompt_batch['input_ids'].device
     cache = PALCache(model.n_layers)
     out = model(prompt_batch['input_ids'], prompt_batch['attention_mask'], prompt_batch.get('audio'),
-                logits_to_keep=1, cache=cache)
-    first = out.logits[:, -1].float().log_softmax(-1)                              # (B, V) next-token log-probs after each prompt
+                logits_to_keep=1, cache=cache, fp32_logits=True)
+    first = out.logits[:, -1].log_softmax(-1)                                # (B, V) next-token log-probs after each prompt
     rows = torch.tensor([r for r, _ in answers], device=dev)                       # (R,)
     n = torch.tensor([len(a) for _, a in answers], device=dev)                     # (R,)
     if int(n.min()) < 1: raise ValueError("cached_answer_logprobs: every answer needs at least one token")
@@ -113,8 +114,9 @@ def cached_answer_logprobs(model, prompt_batch: dict, answers: list, chunk: int 
     for s in range(0, len(multi), step):
         sel = multi[s:s + step]                                                     # (m,)
         width = int(n[sel].max())
-        logits = model(ids[sel, :width], mask[sel, :width].long(), cache=cache.select(rows[sel]), logits_to_keep=0).logits  # (m, w, V)
-        rest = logits[:, :-1].float().log_softmax(-1).gather(-1, ids[sel, 1:width, None])[..., 0]  # (m, w-1)
+        logits = model(ids[sel, :width], mask[sel, :width].long(), cache=cache.select(rows[sel]), logits_to_keep=0,
+                       fp32_logits=True).logits                                     # (m, w, V) float32
+        rest = logits[:, :-1].log_softmax(-1).gather(-1, ids[sel, 1:width, None])[..., 0]  # (m, w-1)
         lp[sel] += (rest * mask[sel, 1:width]).sum(1)
     return lp, n
 
@@ -222,17 +224,23 @@ def predict(model, tok, dataset, slots, prompt: PromptConfig, es: EvalSettings, 
     scores, ntok = rank_labels(model, tok, items, {j: cands[j] for j in set(reps.values())}, prompter, scorer, es, audio, progress)
     for j, k in reps.items():
         for x in cands[j]: scores[(j, x)], ntok[(j, x)] = scores[(k, x)], ntok[(k, x)]
+    tied = {}
     if es.rank_only:                                                                # the answer is the best-ranked label
-        per = (lambda j, x: scores[(j, x)] / ntok[(j, x)]) if es.length_norm else (lambda j, x: scores[(j, x)])
-        for j, c in cands.items(): preds[j] = max(c, key=lambda x: per(j, x))
+        for j, c in cands.items():
+            best = best_labels({x: scores[(j, x)] for x in c}, {x: ntok[(j, x)] for x in c}, es.length_norm)
+            preds[j] = best[0]
+            if len(best) > 1: tied[j] = best                                        # a true tie: scored 1/k (pal.eval.rank_credit)
     out = []
     for j, r in enumerate(items):
         rec = dict(id=r.get('id') or f"{r['task']}|{r['audio']}|{r['instruction']}", task=r['task'], dataset=r.get('dataset', ''),
                    audio=r['audio'], instruction=r['instruction'], pred=preds[slot_of[j]],
                    output=(r.get('refs') or r['output']) if TASK_KINDS.get(r['task']) == 'caption' else r['output'])
+        rec.update({f: r[f] for f in CARRIED if r.get(f) is not None})            # source groups and split: the clusters of the stats
+        if 'groups' not in rec and r.get('source_ids'): rec['groups'] = sorted(set(map(str, r['source_ids'])))   # each source its own group
         if j in cands:
             rec.update(choices=cands[j], label_scores={x: scores[(j, x)] for x in cands[j]},
                        label_ntokens={x: ntok[(j, x)] for x in cands[j]})
+        if j in tied: rec['tied'] = tied[j]
         out.append(rec)
     model.train(was_training)
     return out
@@ -260,6 +268,19 @@ def prior_records(train_records, records) -> list[dict]:
         out.append(x)
     return out
 
+def rank_table(records, length_norm: bool = False) -> pd.DataFrame:
+    """Per split and family of the ranked records: items, ranked accuracy under the one tie rule (`pal.eval.rank_credit`),
+    and ties (items whose best score several labels share), counted from the stored scores themselves."""
+    rows = {}
+    for r in records:
+        if r.get('label_scores') is None or r.get('labels') is not None: continue
+        best = best_labels(r['label_scores'], r.get('label_ntokens'), length_norm)
+        x = rows.setdefault((r.get('split', 'test'), r['task']), dict(n=0, credit=0.0, ties=0))
+        x['n'] += 1; x['ties'] += len(best) > 1
+        x['credit'] += rank_credit(r['label_scores'], r['output'], r.get('label_ntokens'), length_norm)
+    return pd.DataFrame([dict(split=sp, family=f, n=x['n'], acc=round(x['credit'] / x['n'], 4), ties=x['ties'])
+                         for (sp, f), x in sorted(rows.items())], columns=['split', 'family', 'n', 'acc', 'ties'])
+
 def summary_table(tables: dict) -> pd.DataFrame:
     "One row per family x metric, one 'value [lo, hi]' column per system."
     rows = {}
@@ -275,9 +296,11 @@ def verdict_table(tables: dict, recs: dict, final: str, baselines, es: EvalSetti
     for base in baselines:
         if base not in tables or final not in tables: continue
         cmp = compare({base: tables[base], final: tables[final]}, baseline=base)
-        pb = paired_bootstrap(recs[base], recs[final], EvalConfig(n_boot=es.n_boot, n_boot_corpus=es.n_boot_corpus, seed=seed))
+        pb = paired_bootstrap(recs[base], recs[final], EvalConfig(n_boot=es.n_boot, n_boot_corpus=es.n_boot_corpus, seed=seed,
+                                                                  length_norm=es.length_norm))
         for fam in sorted(set(cmp.family)):
-            metric = PRIMARY[TASK_KINDS.get(fam.split('/')[-1], 'closed')]
+            kind = TASK_KINDS.get(fam.split('/')[-1], 'closed')
+            metric = rank_metric(es.length_norm) if kind == 'closed' else PRIMARY[kind]   # the name the table gives it
             c = cmp[(cmp.family == fam) & (cmp.metric == metric)]
             if c.empty: continue
             c = c.iloc[0]; p = pb[(pb.family == fam) & (pb.metric == metric)]
