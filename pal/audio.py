@@ -15,8 +15,11 @@ import torchaudio
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['POLICIES', 'HASH_VERSION', 'AudioError', 'AudioWarning', 'AudioInfo', 'load_audio', 'save_audio', 'audio_hash',
-           'pad_batch']
+__all__ = ['SR', 'POLICIES', 'HASH_VERSION', 'AudioError', 'AudioWarning', 'AudioInfo', 'load_audio', 'save_audio', 'audio_hash',
+           'pad_batch', 'fade']
+
+# %% ../nbs/01_audio.ipynb #e1110937
+SR = 16000   # Hz: the sample rate of every clip pal writes and the default of load_audio, save_audio and audio_hash
 
 # %% ../nbs/01_audio.ipynb #3cd7a678
 class AudioError(ValueError):
@@ -60,7 +63,7 @@ def _read(path) -> tuple[np.ndarray, int]:
 def _check_sr(sr, what='sr'):
     if not isinstance(sr, int) or sr <= 0: raise AudioError(f"`{what}` must be a positive int sample rate, got {sr!r}")
 
-def load_audio(path, sr: int = 16000, max_seconds: float | None = None, policy: str = 'truncate',
+def load_audio(path, sr: int = SR, max_seconds: float | None = None, policy: str = 'truncate',
                mono: str = 'mean', silence_db: float = -80.0, min_chunk_seconds: float = 0.1,
                return_info: bool = False):
     "Mono float32 audio at `sr`: a (S,) tensor, or a list of (S_i,) chunks with policy='chunk'; (audio, AudioInfo) with `return_info`."
@@ -113,7 +116,7 @@ def _as_tensor(wav, what='wav') -> Tensor:
                          + (f" {wav.dtype}" if torch.is_tensor(wav) else ''))
     return wav
 
-def save_audio(path, wav, sr: int = 16000, subtype: str | None = None) -> Path:
+def save_audio(path, wav, sr: int = SR, subtype: str | None = None) -> Path:
     "Write (S,) mono or (C, S) audio in [-1, 1] to `path` (format from the extension); returns the path."
     _check_sr(sr)
     wav = _as_tensor(wav).detach().cpu().float()
@@ -128,7 +131,7 @@ def save_audio(path, wav, sr: int = 16000, subtype: str | None = None) -> Path:
 
 HASH_VERSION = b'pal-audio-hash-1'
 
-def audio_hash(wav_or_path, sr: int = 16000) -> str:
+def audio_hash(wav_or_path, sr: int = SR) -> str:
     "Stable content hash (32 hex chars) of mono audio at `sr`: a (S,) float tensor/array, or a file (decoded first)."
     _check_sr(sr)
     if isinstance(wav_or_path, (str, os.PathLike)):
@@ -154,3 +157,13 @@ def pad_batch(wavs, pad_value: float = 0.0) -> tuple[Tensor, Tensor]:
     out = torch.full((len(wavs), int(lengths.max())), pad_value, dtype=torch.float32)  # (B, S)
     for i, w in enumerate(wavs): out[i, :w.numel()] = w
     return out, lengths
+
+# %% ../nbs/01_audio.ipynb #7b0eada3
+def fade(x: np.ndarray, seconds: float = 0.05, sr: int = SR, fade_in: bool = False) -> np.ndarray:
+    "`x` faded out linearly over its last `seconds` (with `fade_in`, also in over its first, each at most half of `x`)."
+    n = min(len(x) // 2 if fade_in else len(x), int(seconds * sr)); y = x.copy()
+    if n:
+        ramp = np.linspace(1, 0, n, dtype=np.float32)
+        y[-n:] *= ramp
+        if fade_in: y[:n] *= ramp[::-1]
+    return y

@@ -45,7 +45,7 @@ class EncoderSpec:
 @dataclass
 class CorpusSettings:
     "Where the records come from and how many of them a run uses."
-    source: str = 'smoke'            # 'smoke' (pal.tiny.smoke_corpus) | 'mini' (pal.corpus) | 'suite' (pal.corpus.build_suite) | 'openaqa'
+    source: str = 'smoke'            # 'smoke' (pal.tiny.smoke_corpus) | 'mini' (pal.corpus) | 'suite' (pal.suite.build_suite) | 'openaqa'
                                      # | 'tiny-openaqa' (pal.tiny.paper_tiny_openaqa's manifests, read as 'openaqa')
     scale: float = 1.0               # mini: pal.corpus size factor
     seed: int = 0                    # corpus seed (smoke, mini) and subset seed
@@ -195,6 +195,7 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
     """The documented configuration of `variant` (or of the study system `system`, pal.systems: its variant, FFN state
     and encoders) at `preset` size; keyword arguments replace RunConfig fields."""
     if preset not in PRESETS: raise ValueError(f"make_run_config: preset {preset!r} is not one of {PRESETS}")
+    if system is None: get_variant(variant)                                        # a bad name says 'variant'
     row = get_system(system or variant)
     if system is not None: variant = row.variant
     llm, n_layers = PRESET_LLM[preset]

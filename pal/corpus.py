@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_corpus.ipynb #d3e30083
 from __future__ import annotations
-import argparse, fnmatch, hashlib, importlib.metadata, json, math, os, re, shutil, struct, tempfile, time, warnings
+import argparse, fnmatch, hashlib, importlib.metadata, json, math, os, re, shutil, subprocess, sys, tempfile, time, warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
@@ -17,32 +17,26 @@ import torchaudio
 from .assets import (AssetError, asterisk_prompts, sonic_pi_samples, freedesktop_sounds, soundfont_path,
                         render_notes, data_dir, pal_home, package_dir, fetch_debian, debian_lock, normalise_text,
                         MANIFEST)
-from .audio import load_audio, save_audio, AudioWarning
+from .audio import SR, fade, load_audio, save_audio, AudioWarning   # SR, fade: pal.corpus.SR and .fade still resolve
 
 # %% auto #0
-__all__ = ['VERSION', 'SR', 'SPLITS', 'TASKS', 'SUITE_SPLITS', 'SUITE_FAMILIES', 'SONIC_PI_LABELS', 'FREEDESKTOP_LABELS',
+__all__ = ['VERSION', 'SPLITS', 'TASKS', 'SUITE_SPLITS', 'SUITE_FAMILIES', 'SONIC_PI_LABELS', 'FREEDESKTOP_LABELS',
            'FREEDESKTOP_SPEECH', 'ANIMAL_LABELS', 'GM_SFX', 'LABEL_CATEGORY', 'CATEGORY_DESC', 'GM_NAMES',
            'GM_FAMILIES', 'PLURAL_NAMES', 'INSTRUMENT_PROGRAMS', 'MIX_PROGRAMS', 'CLASH_GROUPS', 'NOTE_NAMES',
-           'RATE_WORDS', 'MODES', 'Q', 'NUM_WORDS', 'SUITE_VERSION', 'SUITE_LABELS', 'SUITE_INSTRUCTIONS',
-           'OOS_SOUNDFONT', 'SUITE_GM_FAMILIES', 'COUNT_LABELS', 'SUITE_BUILDERS', 'SUITE_OOS_LABELS', 'CorpusError',
-           'CorpusConfig', 'hash_split', 'stratified_split', 'clash_key', 'program_range', 'instrument', 'render_gm',
-           'note_name', 'active_rms_db', 'trim', 'fade', 'set_level', 'prepare', 'Source', 'clean_transcript',
-           'speech_sources', 'tts_sentences', 'synthesize', 'tts_sources', 'sound_sources', 'assign_splits',
-           'make_score', 'score_id', 'make_scores', 'n_notes', 'pick_tonic', 'render_score', 'EmptyPool',
-           'instrument_event', 'compose_mix', 'compose_repeat', 'speech_qa', 'sound_qa', 'melody_qa', 'pitch_qa',
-           'mix_qa', 'repeat_qa', 'attribution_text', 'source_checksums', 'recipe', 'write_jsonl', 'read_jsonl',
-           'load_records', 'build_corpus', 'corpus_stats', 'main', 'SuiteConfig', 'sf2_program_samples',
-           'program_groups', 'sound_groups', 'source_group', 'suite_split', 'oos_soundfont', 'oos_programs',
-           'suite_sources', 'suite_pitch', 'suite_family', 'suite_category', 'suite_count', 'suite_order',
-           'word_carrier', 'asterisk_numbers', 'suite_word', 'suite_recipe', 'build_suite', 'suite_stats',
-           'text_only_from', 'write_suite_stats']
+           'RATE_WORDS', 'MODES', 'Q', 'NUM_WORDS', 'CorpusError', 'CorpusConfig', 'hash_split', 'stratified_split',
+           'clash_key', 'program_range', 'instrument', 'render_gm', 'note_name', 'active_rms_db', 'trim', 'set_level',
+           'prepare', 'Source', 'clean_transcript', 'speech_sources', 'tts_sentences', 'synthesize', 'tts_sources',
+           'sound_sources', 'assign_splits', 'make_score', 'score_id', 'make_scores', 'n_notes', 'pick_tonic',
+           'render_score', 'EmptyPool', 'instrument_event', 'compose_mix', 'compose_repeat', 'speech_qa', 'sound_qa',
+           'melody_qa', 'pitch_qa', 'mix_qa', 'repeat_qa', 'attribution_text', 'package_fingerprint',
+           'source_checksums', 'recipe', 'write_jsonl', 'read_jsonl', 'load_records', 'build_corpus', 'corpus_stats',
+           'main']
 
 # %% ../nbs/06_corpus.ipynb #9c02dfe4
 VERSION = 'pal-corpus-1'   # bump when the builder changes what it writes
-SR = 16000                 # every clip is written as 16 kHz mono PCM-16 wav
 SPLITS = ('train', 'valid', 'test')
 TASKS = ('cls', 'cap', 'asr', 'count', 'order', 'pitch', 'instrument', 'speech_detect', 'open')
-SUITE_SPLITS = SPLITS + ('test_oos',)   # the evaluation suite's (`build_suite`): its families are its tasks
+SUITE_SPLITS = SPLITS + ('test_oos',)   # the evaluation suite's (`pal.suite.build_suite`): its families are its tasks
 SUITE_FAMILIES = ('pitch', 'count', 'order', 'category', 'family', 'word')
 
 class CorpusError(ValueError):
@@ -352,15 +346,6 @@ def trim(x: np.ndarray, rel_db: float = -45.0, sr: int = SR, keep_s: float = 0.0
     if len(idx) == 0: return x
     k = int(keep_s * sr)
     return x[max(0, idx[0] - k): idx[-1] + 1 + k]
-
-def fade(x: np.ndarray, seconds: float = 0.05, sr: int = SR, fade_in: bool = False) -> np.ndarray:
-    "`x` faded out linearly over its last `seconds` (with `fade_in`, also in over its first, each at most half of `x`)."
-    n = min(len(x) // 2 if fade_in else len(x), int(seconds * sr)); y = x.copy()
-    if n:
-        ramp = np.linspace(1, 0, n, dtype=np.float32)
-        y[-n:] *= ramp
-        if fade_in: y[:n] *= ramp[::-1]
-    return y
 
 def set_level(x: np.ndarray, dbfs: float, peak_limit: float = 0.99) -> np.ndarray:
     "Scale `x` to an active RMS of `dbfs`, then down if its peak would exceed `peak_limit`."
@@ -1225,627 +1210,28 @@ def corpus_stats(corpus_dir) -> dict:
 
 # %% ../nbs/06_corpus.ipynb #7c076ec6
 def main(argv=None):
-    "Command line: build the mini corpus, or with `--suite` the evaluation suite (`python -m pal.corpus --help`)."
-    ap = argparse.ArgumentParser(prog='python -m pal.corpus', description='Build the pal mini corpus of real audio.')
-    ap.add_argument('--out', default=None, help='output folder (default: data/corpus, or data/suite with --suite)')
+    """Command line: build the mini corpus (`python -m pal.corpus --help`). `--suite` is the older spelling of the evaluation
+    suite's command: `python -m pal.corpus --suite ARGS` runs `python -m pal.suite ARGS` (in a process of its own, so that
+    this module does not import `pal.suite`, which stands on it) and exits with its status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if '--suite' in argv:
+        rc = subprocess.call([sys.executable, '-m', 'pal.suite', *[x for x in argv if x != '--suite']])
+        if rc: raise SystemExit(rc)
+        return
+    ap = argparse.ArgumentParser(prog='python -m pal.corpus', description='Build the pal mini corpus of real audio.',
+                                 epilog='The evaluation suite has its own command: python -m pal.suite (--help).')
+    ap.add_argument('--out', default=None, help='output folder (default: data/corpus)')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--scale', type=float, default=1.0, help='multiplies every generated count')
     ap.add_argument('--force', action='store_true', help='rebuild even if the cached corpus matches')
-    ap.add_argument('--suite', action='store_true', help='build the evaluation suite and write its statistics table')
-    ap.add_argument('--stats', default=None, help='with --suite: the table path, no suffix (default: results/suite_stats)')
-    ap.add_argument('--text-only', default=None, help='with --suite: a study audio table (results/attn_only.csv) for the text-only column')
+    ap.add_argument('--suite', action='store_true', help='the older spelling of `python -m pal.suite`: the other arguments go to it')
     a = ap.parse_args(argv)
     if not a.scale > 0: ap.error(f"--scale {a.scale}: must be > 0")
     t = time.time()
-    if a.suite:
-        if a.text_only and not Path(a.text_only).is_file(): ap.error(f"--text-only {a.text_only}: no such file")
-        st = write_suite_stats(build_suite(a.out, seed=a.seed, scale=a.scale, force=a.force), a.stats, a.text_only)
-        print(f'\nwall time {time.time() - t:.1f} s\n\n' + _md_table(st))
-        return
     out = build_corpus(a.out, seed=a.seed, scale=a.scale, force=a.force)
     st = corpus_stats(out)
     print(f'\nwall time {time.time() - t:.1f} s\n')
     for k in ('splits', 'tasks', 'datasets'): print(st[k].round(3).to_markdown(), '\n')
-
-# %% ../nbs/06_corpus.ipynb #a1c0e002
-SUITE_VERSION = 'pal-suite-1'   # bump when the suite builder changes what it writes
-SUITE_LABELS = dict(  # family -> its one fixed label set (the candidates of every item of the family)
-    pitch=['Higher', 'Lower'],
-    count=['2', '3', '4', '5'],
-    order=['Before', 'After'],
-    category=['percussion', 'music', 'electronic', 'animal', 'human', 'alert', 'mechanical', 'ambience'],
-    family=['piano', 'organ', 'guitar', 'bass', 'strings', 'brass', 'reed', 'pipe'],
-    word=['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'])
-assert tuple(SUITE_LABELS) == SUITE_FAMILIES
-
-def _options(labels) -> str: return ', '.join(labels[:-1]) + ' or ' + labels[-1]
-
-SUITE_INSTRUCTIONS = dict(  # family -> its one instruction template ({a}, {b}: the two named events of `order`)
-    pitch='Is the second note higher or lower than the first? Answer Higher or Lower.',
-    count=f"How many separate sound events are in this clip? Answer {_options(SUITE_LABELS['count'])}.",
-    order='Does the {a} start before or after the {b}? Answer Before or After.',
-    category=f"What kind of sound is this? Answer {_options(SUITE_LABELS['category'])}.",
-    family=f"Which family of instruments is playing? Answer {_options(SUITE_LABELS['family'])}.",
-    word=f"Which number is spoken? Answer {_options(SUITE_LABELS['word'])}.")
-OOS_SOUNDFONT = 'fluidr3mono-gm-soundfont'   # Debian package of the second SoundFont (FluidR3 Mono, MIT)
-
-@dataclass(frozen=True)
-class SuiteConfig:
-    "Recipe of the evaluation suite (item counts are per family at scale=1)."
-    scale: float = 1.0
-    split_seed: int = 0
-    n_train: int = 1600              # each count is rounded down to a multiple of the family's label count
-    n_valid: int = 160
-    n_test: int = 480
-    n_oos: int = 240                 # test slice from sources no suite clip of another split uses
-    test_frac: float = 0.25          # share of the source groups of each class held out for test
-    valid_frac: float = 0.1          # ... and for validation (a class with < 5 groups takes its valid items from train)
-    intervals: tuple = (2, 12)       # pitch: semitones between the two notes (min, max)
-    count_clip_s: float = 5.0        # count: every clip has this length, so duration says nothing about the count
-    count_event_s: float = 0.6       # count: events are cut to this (with a fade-out)
-    count_gap_s: float = 0.25        # count: at least this much silence between events
-    order_event_s: float = 2.0       # order: events are cut to this
-    clip_max_s: float = 4.0          # category, family: clips are cut to this
-    speed: tuple = (0.94, 1.06)      # playback-rate range of each sound variant (pitch and tempo together)
-    gain_db: tuple = (-6.0, 0.0)     # gain range of each clip or event around the target level
-    max_skew: float = 0.05           # a family whose most frequent test answer exceeds 1/k by more is flagged
-
-    def n(self, base: int, k: int) -> int:
-        "A count scaled by `scale`, rounded down to a multiple of `k`, at least `k`."
-        return max(k, int(base * self.scale) // k * k)
-
-    def check(self):
-        if not self.scale > 0: raise CorpusError(f"`scale` must be > 0, got {self.scale!r}")
-        if not (0 < self.test_frac < 0.5 and 0 <= self.valid_frac < 0.5):
-            raise CorpusError(f"`test_frac`={self.test_frac} and `valid_frac`={self.valid_frac} must be in (0, 0.5)")
-        if not 1 <= self.intervals[0] <= self.intervals[1] <= 24: raise CorpusError(f"bad `intervals` {self.intervals}")
-        return self
-
-
-# %% ../nbs/06_corpus.ipynb #a1c0e005
-def sf2_program_samples(path) -> dict[int, set]:
-    "{GM program: names of the samples its bank-0 preset plays} of a SoundFont (sf2 or sf3), read from its preset tables."
-    b = Path(path).read_bytes()
-    if b[:4] != b'RIFF' or b[8:12] != b'sfbk': raise CorpusError(f"{path}: not a SoundFont (no RIFF sfbk header)")
-    chunks, todo = {}, [(12, len(b))]
-    while todo:
-        off, end = todo.pop()
-        while off + 8 <= end:
-            cid, size = b[off:off + 4], int.from_bytes(b[off + 4:off + 8], 'little')
-            if cid == b'LIST': todo.append((off + 12, off + 8 + size))
-            else: chunks[cid.decode('latin1')] = b[off + 8:off + 8 + size]
-            nxt = off + 8 + size
-            off = nxt + (size & 1 if b[nxt:nxt + 4] != b'LIST' else 0)   # sf3 files may omit the pad byte
-    tab = lambda name, fmt: list(struct.iter_unpack(fmt, chunks[name]))
-    phdr, pbag, pgen = tab('phdr', '<20sHHHIII'), tab('pbag', '<HH'), tab('pgen', '<HH')
-    inst, ibag, igen, shdr = tab('inst', '<20sH'), tab('ibag', '<HH'), tab('igen', '<HH'), tab('shdr', '<20sIIIIIBbHH')
-    def gens(bags, gen, lo, hi, oper):   # generator `oper` (41: instrument, 53: sample) of bags lo..hi-1
-        return {gen[g][1] for i in range(lo, hi) for g in range(bags[i][0], bags[i + 1][0]) if gen[g][0] == oper}
-    out = {}
-    for i in range(len(phdr) - 1):
-        _, prog, bank, bag = phdr[i][:4]
-        if bank: continue
-        insts = gens(pbag, pgen, bag, phdr[i + 1][3], 41)
-        sids = set().union(*[gens(ibag, igen, inst[j][1], inst[j + 1][1], 53) for j in insts])
-        out[prog] = {shdr[s][0].split(b'\0')[0].decode('latin1') for s in sids}
-    return out
-
-def _components(nodes, links) -> dict:
-    "{node: smallest node of its connected component} for undirected `links` [(a, b)]."
-    root = {n: n for n in nodes}
-    def find(n):
-        while root[n] != n: n = root[n]
-        return n
-    for a, b in links:
-        ra, rb = sorted((find(a), find(b)))
-        root[rb] = ra
-    return {n: find(n) for n in nodes}
-
-SUITE_GM_FAMILIES = {f: GM_FAMILIES.index(f) for f in SUITE_LABELS['family']}   # family label -> GM family index
-
-def _shared_links(samples: dict) -> list:
-    "(program, program) pairs that play at least one common sample."
-    users = defaultdict(list)
-    for p, ss in samples.items():
-        for s in ss: users[s].append(p)
-    return sorted({(a, b) for ps in users.values() for a in ps for b in ps if a < b})
-
-_GROUPS: dict = {}
-
-def program_groups() -> dict[int, str]:
-    """{GM program: source group} of the suite's instrument pool: the programs of the 8 `family` labels in TimGM6mb,
-    grouped by shared samples (programs that play a common sample are pitch-shifted copies of one recording). A program
-    whose samples bridge two families is left out (the one with the most cross-family links first; ties: the higher)."""
-    if 'programs' in _GROUPS: return _GROUPS['programs']
-    samples = sf2_program_samples(soundfont_path())
-    pool = {p: f for f, g in SUITE_GM_FAMILIES.items() for p in range(8 * g, 8 * g + 8)}
-    while True:
-        links = _shared_links({p: samples[p] for p in pool})
-        cross = Counter(x for a, b in links if pool[a] != pool[b] for x in (a, b))
-        if not cross: break
-        del pool[max(cross, key=lambda p: (cross[p], p))]
-    comp = _components(sorted(pool), _shared_links({p: samples[p] for p in pool}))
-    members = defaultdict(list)
-    for p, r in comp.items(): members[r].append(p)
-    _GROUPS['programs'] = {p: 'tgm/' + '+'.join(f'p{q}' for q in sorted(members[comp[p]])) for p in sorted(pool)}
-    return _GROUPS['programs']
-
-_QUALIFIERS = {'hard', 'soft', 'hi', 'mid', 'lo', 'open', 'closed', 'pedal', 'full', 'heavy', 'hit', 'o', 's', 'm', 'ne'}
-
-def _stem(name: str) -> str:
-    "A sonic-pi sample name without its variant marks: 'drum_tom_hi_hard' -> 'drum_tom', 'tabla_ghe3' -> 'tabla_ghe'."
-    return '_'.join(t for t in re.sub(r'\d+$', '', name).split('_') if t not in _QUALIFIERS)
-
-def sound_groups() -> dict[str, str]:
-    """{sound source id: source group} of every labelled recording: one group per dataset and label (sonic-pi and
-    freedesktop variants share a label), joined where sonic-pi names share a stem ('drum_cymbal_closed', a hi-hat, and
-    'drum_cymbal_hard', a cymbal). (GM sound effects: `source_group`, one group per program.)"""
-    if 'sounds' in _GROUPS: return _GROUPS['sounds']
-    ids = {f'sonic-pi/{n}': f'sonic-pi/{v[0]}' for n, v in SONIC_PI_LABELS.items()}
-    ids |= {f'freedesktop/{n}': f'freedesktop/{v[0]}' for n, v in FREEDESKTOP_LABELS.items()}
-    ids |= {f'ovos-animals/{n}': f'ovos-animals/{v[0]}' for n, v in ANIMAL_LABELS.items()}
-    stems = defaultdict(list)
-    for n in SONIC_PI_LABELS: stems[_stem(n)].append(f'sonic-pi/{SONIC_PI_LABELS[n][0]}')
-    comp = _components(sorted(set(ids.values())), [(a, b) for ks in stems.values() for a in ks for b in ks if a < b])
-    members = defaultdict(set)
-    for k, r in comp.items(): members[r].add(k.split('/', 1)[1])
-    out = {sid: f"{k.split('/')[0]}/{'+'.join(sorted(members[comp[k]]))}" for sid, k in ids.items()}
-    _GROUPS['sounds'] = out
-    return out
-
-def source_group(sid: str) -> str:
-    """The source group of a source id: recordings, their variants and pitch-shifted copies share one. Ids: labelled
-    sounds ('sonic-pi/bd_fat', 'gm-sfx/p122/k60'), TimGM6mb programs ('tgm/p40'), Piper carriers ('piper/<hash>'),
-    asterisk prompts ('asterisk/<name>'), second-SoundFont renderings ('fluidr3/...')."""
-    m = re.fullmatch(r'gm-sfx/p(\d+)(/k\d+)?', sid)
-    if m: return f'gm-sfx/p{m[1]}'
-    m = re.fullmatch(r'tgm/p(\d+)', sid)
-    if m:
-        g = program_groups().get(int(m[1]))
-        if g is None: raise CorpusError(f"{sid}: not in the suite's instrument pool")
-        return g
-    if sid.split('/')[0] in ('sonic-pi', 'freedesktop', 'ovos-animals'):
-        if sid not in sound_groups(): raise CorpusError(f"{sid}: no label, so no source group")
-        return sound_groups()[sid]
-    if sid.split('/')[0] in ('piper', 'asterisk', 'fluidr3'): return sid
-    raise CorpusError(f"{sid}: unknown kind of source id")
-
-def suite_split(strata: dict, cfg: SuiteConfig) -> dict[str, str]:
-    """{group: split} for groups {group: stratum}, per stratum: test gets max(1, round(n * test_frac)) groups, valid
-    max(1, round(n * valid_frac)) when >= 3 groups are left for train, train the rest (a stratum of 1 group: train)."""
-    by, out = defaultdict(list), {}
-    for g, s in strata.items(): by[s].append(g)
-    for s in sorted(by):
-        gs = sorted(by[s], key=lambda g: (_u01('suite-split', cfg.split_seed, g), g))
-        n = len(gs)
-        nt = max(1, int(n * cfg.test_frac + 0.5)) if n >= 2 else 0
-        nv = max(1, int(n * cfg.valid_frac + 0.5)) if n - nt >= 4 else 0
-        for i, g in enumerate(gs): out[g] = 'test' if i < nt else 'valid' if i < nt + nv else 'train'
-    return out
-
-
-# %% ../nbs/06_corpus.ipynb #a1c0e008
-COUNT_LABELS = {'bass drum', 'snare drum', 'hi-hat', 'cymbal', 'tom-tom drum', 'cowbell', 'tabla', 'triangle', 'wood block',
-                'electronic beep', 'bell', 'finger snap', 'click', 'camera shutter', 'gunshot', 'door', 'crow cawing',
-                'guitar fret noise', 'burp'}   # single-onset sounds (loops, rolls, rings and jingles hold several)
-_OOS_DRUMS = {'bass drum': (35, 36), 'snare drum': (38, 40), 'hi-hat': (42, 44, 46), 'cymbal': (49, 51, 55, 57),
-              'tom-tom drum': (41, 43, 45, 47, 48, 50), 'cowbell': (56,), 'triangle': (81,), 'wood block': (76, 77)}
-_OOS_SFX = {120: ('guitar fret noise', 'mechanical', 1.0), 121: ('breath noise', 'human', 1.5),
-            122: ('ocean waves', 'ambience', 4.0), 125: ('helicopter', 'mechanical', 3.0), 127: ('gunshot', 'mechanical', 1.0)}
-_OOS_MUSIC = {0: 'piano', 14: 'bell', 27: 'electric guitar', 38: 'synth bass', 52: 'choir'}
-
-def oos_soundfont() -> Path:
-    "The second SoundFont (FluidR3 Mono GM, Debian `fluidr3mono-gm-soundfont`, MIT): the suite's out-of-source renderings."
-    return fetch_debian(OOS_SOUNDFONT) / 'usr/share/fluidr3mono-gm-soundfont/FluidR3Mono_GM.sf3'
-
-def oos_programs() -> dict[int, str]:
-    "{program: family label} of the second SoundFont's instruments whose samples share no name with TimGM6mb's."
-    if 'oos' in _GROUPS: return _GROUPS['oos']
-    tgm = set().union(*sf2_program_samples(soundfont_path()).values())
-    fl = sf2_program_samples(oos_soundfont())
-    _GROUPS['oos'] = {p: f for f, g in SUITE_GM_FAMILIES.items() for p in range(8 * g, 8 * g + 8) if not fl[p] & tgm}
-    return _GROUPS['oos']
-
-def suite_sources(cfg: SuiteConfig) -> dict:
-    """The suite's sources with their source group (`unit`) and split: every labelled recording (less the GM sound
-    effects that play samples of the instrument pool) and the instrument pool's programs, split by `suite_split`
-    stratified by sound category and GM family; a stratum with no valid group lends its train groups to valid."""
-    tgm = sf2_program_samples(soundfont_path())
-    pool = set().union(*(tgm[p] for p in program_groups()))
-    sounds = [s for s in sound_sources(CorpusConfig()) if not (s.dataset == 'gm-sfx' and tgm[s.meta['program']] & pool)]
-    for s in sounds: s.unit = source_group(s.sid)
-    strata = {s.unit: LABEL_CATEGORY[s.label] for s in sounds}
-    strata |= {g: 'gm:' + GM_FAMILIES[p // 8] for p, g in program_groups().items()}
-    split = suite_split(strata, cfg)
-    for s in sounds: s.split = split[s.unit]
-    progs = [dict(program=p, unit=g, split=split[g], family=GM_FAMILIES[p // 8]) for p, g in program_groups().items()]
-    return dict(sounds=sounds, programs=progs, split=split, strata=strata)
-
-def _at(x, k): return x[k] if isinstance(x, dict) else getattr(x, k)
-
-def _class_groups(items: list, split: str, key, r) -> dict:
-    "{class: [[item, ...] per source group, in a seeded order]} in `split` (for valid: train's, where a class has none)."
-    out = {}
-    for c in sorted({key(x) for x in items}):
-        for sp in ((split, 'train') if split == 'valid' else (split,)):
-            by = defaultdict(list)
-            for x in items:
-                if key(x) == c and _at(x, 'split') == sp: by[_at(x, 'unit')].append(x)
-            if by: out[c] = [by[g] for g in [sorted(by)[i] for i in r.permutation(len(by))]]; break
-    return out
-
-
-# %% ../nbs/06_corpus.ipynb #a1c0e009
-def _variant(x: np.ndarray, r, cfg: SuiteConfig, max_s: float | None = None, random_crop: bool = False) -> np.ndarray:
-    "A variant of a sound: played at a rate in `cfg.speed`, cut to `max_s` (from its start or a random window), regained."
-    f = float(r.uniform(*cfg.speed))
-    y = np.interp(np.arange(0, len(x) - 1, f), np.arange(len(x)), x).astype(np.float32)   # (S / f,)
-    n = int((max_s or 0) * SR)
-    if max_s is not None and len(y) > n:
-        s = int(r.integers(0, len(y) - n + 1)) if random_crop else 0
-        y = fade(y[s:s + n], 0.05, fade_in=s > 0)
-    return y * np.float32(10 ** (float(r.uniform(*cfg.gain_db)) / 20))
-
-def _lay(parts, length_s: float) -> np.ndarray:
-    "[(wav, start_s)] summed into a clip of `length_s` seconds, scaled down if its peak exceeds 0.99."
-    out = np.zeros(int(round(length_s * SR)), np.float32)
-    for w, s in parts:
-        i = int(round(s * SR)); w = w[:max(0, len(out) - i)]; out[i:i + len(w)] += w
-    pk = float(np.abs(out).max())
-    return out * np.float32(0.99 / pk) if pk > 0.99 else out
-
-def _render(ctx: dict, notes, program: int, oos: bool = False, drums: bool = False) -> np.ndarray:
-    "Rendered notes on TimGM6mb (or the second SoundFont), trimmed and normalised."
-    x = render_gm(notes, program, soundfont=oos_soundfont() if oos else None, drums=drums)
-    if not active_rms_db(x) > -60: raise CorpusError(f"program {program} renders silence from {notes}")
-    return prepare(x, ctx['ccfg'])[0]
-
-def _oos_sounds(ctx: dict, r) -> list[dict]:
-    "Labelled sounds rendered from the second SoundFont: drum-kit hits, sound effects, instrument chords (fresh each call)."
-    out = [dict(sid=f'fluidr3/drums/k{k}', label=lab, category='percussion', notes=[(k, 0.0, 0.3)], program=0, drums=True)
-           for lab, ks in _OOS_DRUMS.items() for k in ks]
-    out += [dict(sid=f'fluidr3/p{p}', label=lab, category=cat, notes=[(60 + int(r.integers(-5, 6)), 0.0, d)], program=p)
-            for p, (lab, cat, d) in _OOS_SFX.items()]
-    for p, lab in _OOS_MUSIC.items():
-        L, H = program_range(p); k = int(r.integers(L, H - 7))
-        out.append(dict(sid=f'fluidr3/p{p}', label=lab, category='music', program=p,
-                        notes=[(k, 0.0, 0.8), (k + 4, 0.0, 0.8), (k + 7, 0.0, 0.8)] if r.random() < 0.5 else [(k, 0.0, 0.8)]))
-    return out
-
-def _oos_wav(ctx: dict, s: dict) -> np.ndarray:
-    return _render(ctx, s['notes'], s['program'], oos=True, drums=s.get('drums', False))
-
-def suite_pitch(ctx: dict, split: str, answers: list, r):
-    "Two notes of one instrument, 2-12 semitones apart; the lower note's key is drawn the same way for both answers."
-    cfg = ctx['cfg']
-    groups = _class_groups(ctx['src']['programs'], split, lambda p: 'all', r).get('all') if split != 'test_oos' else [
-        [dict(program=p)] for p in sorted(oos_programs())]
-    for i, ans in enumerate(answers):
-        p = groups[i % len(groups)][int(r.integers(len(groups[i % len(groups)])))]['program']
-        L, H = program_range(p); d = min(int(r.integers(cfg.intervals[0], cfg.intervals[1] + 1)), H - L)
-        lo = int(r.integers(L, H - d + 1)); k1, k2 = (lo, lo + d) if ans == 'Higher' else (lo + d, lo)
-        d1, gap, d2 = float(r.uniform(0.5, 0.8)), float(r.uniform(0.15, 0.3)), float(r.uniform(0.5, 0.8))
-        wav = _render(ctx, [(k1, 0.0, d1), (k2, d1 + gap, d2)], p, oos=split == 'test_oos')
-        wav = wav * np.float32(10 ** (float(r.uniform(*cfg.gain_db)) / 20))
-        sid = f'fluidr3/p{p}' if split == 'test_oos' else f'tgm/p{p}'
-        yield wav, ans, SUITE_INSTRUCTIONS['pitch'], [sid], dict(program=p, k1=k1, k2=k2, interval=d)
-
-def suite_family(ctx: dict, split: str, answers: list, r):
-    "A scale, arpeggio, melody or chord (a score of the corpus) on a program of the answer's GM family."
-    cfg, scores = ctx['cfg'], ctx['scores']
-    if split == 'test_oos':
-        by = {f: [[dict(program=p)] for p, g in oos_programs().items() if g == f] for f in SUITE_LABELS['family']}
-    else: by = _class_groups(ctx['src']['programs'], split, lambda p: p['family'], r)
-    seen = Counter()
-    for ans in answers:
-        gs = by[ans]; g = gs[seen[ans] % len(gs)]; seen[ans] += 1
-        p = g[int(r.integers(len(g)))]['program']
-        sc = scores[int(r.integers(len(scores)))]; tonic = pick_tonic(sc['notes'], p, r)
-        wav = _render(ctx, [(tonic + o, s, d) for o, s, d in sc['notes']], p, oos=split == 'test_oos')
-        wav = _variant(wav, r, replace(cfg, speed=(1.0, 1.0)), cfg.clip_max_s)
-        sid = f'fluidr3/p{p}' if split == 'test_oos' else f'tgm/p{p}'
-        yield wav, ans, SUITE_INSTRUCTIONS['family'], [sid], dict(program=p, instrument=GM_NAMES[p], score=sc['id'], tonic=tonic)
-
-def suite_category(ctx: dict, split: str, answers: list, r):
-    "One recording (a variant: rate, random window of <= clip_max_s, gain) of the answer's category, with a short lead-in."
-    cfg = ctx['cfg']
-    if split == 'test_oos':
-        by = defaultdict(list)
-        for s in _oos_sounds(ctx, r): by[s['category']].append([s])
-    else: by = _class_groups(ctx['src']['sounds'], split, lambda s: LABEL_CATEGORY[s.label], r)
-    seen = Counter()
-    for ans in answers:
-        gs = by[ans]; g = gs[seen[ans] % len(gs)]; seen[ans] += 1
-        s = g[int(r.integers(len(g)))]
-        x, sid, lab = (_oos_wav(ctx, s), s['sid'], s['label']) if split == 'test_oos' else (s.wav, s.sid, s.label)
-        wav = _variant(x, r, cfg, cfg.clip_max_s, random_crop=True)
-        lead = float(r.uniform(0.1, 0.5))
-        yield _lay([(wav, lead)], lead + len(wav) / SR + 0.2), ans, SUITE_INSTRUCTIONS['category'], [sid], dict(label=lab)
-
-def _event_pool(ctx: dict, split: str, r) -> tuple[list, list]:
-    "Countable events of `split`, one list per source group: (single-onset recordings, instrument programs for notes)."
-    if split == 'test_oos':
-        return ([[s] for s in _oos_sounds(ctx, r) if s['label'] in COUNT_LABELS],
-                [[dict(sid=f'fluidr3/p{p}', program=p)] for p in sorted(oos_programs())])
-    snd = [s for s in ctx['src']['sounds'] if s.label in COUNT_LABELS and s.dur <= 3.5]
-    return (sum(_class_groups(snd, split, lambda s: 'all', r).values(), []),
-            sum(_class_groups(ctx['src']['programs'], split, lambda p: 'all', r).values(), []))
-
-def _event(ctx: dict, x, split: str, r) -> tuple[np.ndarray, str]:
-    "One short event (<= count_event_s) from a pool entry: a recording's variant or a single rendered note."
-    cfg, oos = ctx['cfg'], split == 'test_oos'
-    if isinstance(x, Source): return _variant(x.wav, r, cfg, cfg.count_event_s), x.sid
-    if 'label' in x: return _variant(_oos_wav(ctx, x), r, cfg, cfg.count_event_s), x['sid']
-    L, H = program_range(x['program']); k = int(r.integers(L, H + 1))
-    wav = _render(ctx, [(k, 0.0, float(r.uniform(0.2, 0.4)))], x['program'], oos=oos)
-    return _variant(wav, r, replace(cfg, speed=(1.0, 1.0)), cfg.count_event_s), (x['sid'] if oos else f"tgm/p{x['program']}")
-
-def suite_count(ctx: dict, split: str, answers: list, r):
-    """2-5 separate events in a clip of fixed length (`count_clip_s`), with >= `count_gap_s` of silence between them:
-    half the clips repeat one event, half draw each anew (a recording or a note, even odds); spare time spread at random."""
-    cfg, (sounds, notes) = ctx['cfg'], _event_pool(ctx, split, r)
-    for ans in answers:
-        n, same = int(ans), bool(r.random() < 0.5)
-        kinds = [p for p in (sounds, notes) if p]
-        picks = [p[int(r.integers(len(p)))] for p in [kinds[int(r.integers(len(kinds)))] for _ in range(1 if same else n)]]
-        evs = [_event(ctx, g[int(r.integers(len(g)))], split, r) for g in picks]
-        if same: evs = [(evs[0][0] * np.float32(10 ** (float(r.uniform(-2, 2)) / 20)), evs[0][1]) for _ in range(n)]
-        durs = [len(w) / SR for w, _ in evs]
-        slack = cfg.count_clip_s - 0.3 - sum(durs) - cfg.count_gap_s * (n - 1)
-        if slack < 0: raise CorpusError(f"count: {n} events of {cfg.count_event_s} s do not fit in {cfg.count_clip_s} s")
-        spare, t, parts = r.dirichlet(np.ones(n + 1)) * slack, 0.1, []
-        for i, (w, _) in enumerate(evs):
-            t += float(spare[i]); parts.append((w, t)); t += durs[i] + cfg.count_gap_s
-        yield (_lay(parts, cfg.count_clip_s), ans, SUITE_INSTRUCTIONS['count'], list(dict.fromkeys(s for _, s in evs)),
-               dict(onsets=[round(s, 3) for _, s in parts], repeated=same))
-
-def suite_order(ctx: dict, split: str, answers: list, r):
-    """Two events of different categories, one after the other (0.3-0.8 s of silence between); the question names
-    the earlier one first for 'Before' and second for 'After', so each naming position is right half the time."""
-    cfg = ctx['cfg']
-    if split == 'test_oos':
-        pool = [[s] for s in _oos_sounds(ctx, r) if s['label'] != 'ocean waves']
-        cat, lab = (lambda s: s['category']), (lambda s: s['label'])
-    else:
-        pool = sum(_class_groups([s for s in ctx['src']['sounds'] if s.kind == 'sound'], split, lambda s: 'all', r).values(), [])
-        cat, lab = (lambda s: LABEL_CATEGORY[s.label]), (lambda s: s.label)
-    for ans in answers:
-        g1 = pool[int(r.integers(len(pool)))]; e1 = g1[int(r.integers(len(g1)))]
-        rest = [g for g in pool if cat(g[0]) != cat(e1)]
-        g2 = rest[int(r.integers(len(rest)))]; e2 = g2[int(r.integers(len(g2)))]
-        wavs = [_variant(_oos_wav(ctx, e) if split == 'test_oos' else e.wav, r, cfg, cfg.order_event_s) for e in (e1, e2)]
-        t1 = float(r.uniform(0.2, 0.6)); t2 = t1 + len(wavs[0]) / SR + float(r.uniform(0.3, 0.8))
-        a, b = (e1, e2) if ans == 'Before' else (e2, e1)
-        sids = [_at(e, 'sid') for e in (e1, e2)]
-        yield (_lay([(wavs[0], t1), (wavs[1], t2)], t2 + len(wavs[1]) / SR + float(r.uniform(0.2, 0.5))), ans,
-               SUITE_INSTRUCTIONS['order'].format(a=lab(a), b=lab(b)), sids,
-               dict(first=lab(e1), second=lab(e2), onsets=[round(t1, 3), round(t2, 3)]))
-
-_WORD_OBJECTS = ['apples', 'cups', 'tickets', 'books', 'chairs', 'candles', 'boxes', 'letters', 'oranges', 'plates', 'stamps',
-                 'pencils', 'bottles', 'keys', 'shirts', 'lamps', 'coins', 'baskets', 'flowers', 'spoons']
-_WORD_FORMS = ['{S} bought {N} {O} {P}.', 'There were {N} {O} {P}.', 'I counted {N} {O} {P}.', 'Please bring {N} {O} {P}.',
-               '{S} found {N} {O} {P}.', 'We need {N} {O} {P}.', '{S} lost {N} {O} {P}.', 'Did {s} sell {N} {O} {P}?']
-_NUMBERISH = set(NUM_WORDS) | {'eleven', 'twelve', 'twenty', 'hundred', 'thousand', 'million', 'oh'}
-
-def word_carrier(r) -> str:
-    "A carrier sentence with one number slot '{N}' (no other number in it)."
-    pick = lambda xs: xs[int(r.integers(len(xs)))]
-    subj = pick(_SUBJECTS)
-    return pick(_WORD_FORMS).format(S=_cap(subj), s=subj, N='{N}', O=pick(_WORD_OBJECTS), P=pick(_PLACES))
-
-def _numbers_in(text: str) -> list[str]:
-    "Number words and digits of a transcript, digits 1-8 as words ('Press 7 to ...' -> ['seven'])."
-    toks = re.findall(r'[a-z]+|\d+', clean_transcript(text).lower())
-    return [NUM_WORDS[int(t)] if t.isdigit() and int(t) < len(NUM_WORDS) else t for t in toks if t.isdigit() or t in _NUMBERISH]
-
-def asterisk_numbers() -> dict[str, list[dict]]:
-    "{number word: asterisk prompts (<= 20 s) whose transcript holds that number and no other} for the `word` labels."
-    out = defaultdict(list)
-    for p in asterisk_prompts():
-        ns = _numbers_in(p['text'])
-        if len(ns) == 1 and ns[0] in SUITE_LABELS['word'] and sf.info(str(p['path'])).duration <= 20: out[ns[0]].append(p)
-    return dict(out)
-
-_TTS: dict = {}
-
-def _hash_split(g: str, cfg: SuiteConfig) -> str:
-    u = _u01('suite-split', cfg.split_seed, g)
-    return 'test' if u < cfg.test_frac else 'valid' if u < cfg.test_frac + cfg.valid_frac else 'train'
-
-def suite_word(ctx: dict, split: str, answers: list, r):
-    """The Piper voice saying a carrier sentence with the answer in its slot, each carrier used once and split by its
-    hash (its group: sentences that differ only in the number stay together); `test_oos`: asterisk prompts (another
-    voice, real recordings), cycled with rate and gain variants."""
-    cfg = ctx['cfg']
-    if split == 'test_oos':
-        by, seen = asterisk_numbers(), Counter()
-        for ans in answers:
-            p = by[ans][seen[ans] % len(by[ans])]; seen[ans] += 1
-            wav = _variant(prepare(_load(p['path']), ctx['ccfg'])[0], r, cfg)
-            yield wav, ans, SUITE_INSTRUCTIONS['word'], [f"asterisk/{p['name']}"], dict(text=p['text'])
-        return
-    for ans in answers:
-        while True:
-            c = word_carrier(r); g = 'piper/' + hashlib.sha1(normalise_text(c).encode()).hexdigest()[:12]
-            if g not in ctx['carriers'] and _hash_split(g, cfg) == split: break
-        ctx['carriers'].add(g)
-        text, ls = c.replace('{N}', ans), float(CorpusConfig().tts_rates[int(r.integers(len(CorpusConfig().tts_rates)))])
-        if _numbers_in(text) != [ans]: raise CorpusError(f"carrier {c!r} holds another number")
-        if (text, ls) not in _TTS:
-            if 'voice' not in ctx: ctx['voice'] = _piper_voice()
-            _TTS[(text, ls)] = prepare(synthesize(ctx['voice'], text, ls), ctx['ccfg'])[0]
-        yield _TTS[(text, ls)], ans, SUITE_INSTRUCTIONS['word'], [g], dict(text=text, length_scale=ls)
-
-SUITE_BUILDERS = dict(pitch=suite_pitch, count=suite_count, order=suite_order, category=suite_category,
-                      family=suite_family, word=suite_word)
-
-
-# %% ../nbs/06_corpus.ipynb #a1c0e012
-SUITE_OOS_LABELS = dict(category=['percussion', 'music', 'human', 'mechanical', 'ambience'])   # what the 2nd SoundFont has
-_SUITE_OUTPUTS = ('train.jsonl', 'valid.jsonl', 'test.jsonl', 'test_oos.jsonl', 'clips.jsonl', 'labels.json', 'ATTRIBUTION.md')
-
-def suite_recipe(cfg: SuiteConfig, seed: int) -> tuple[dict, str]:
-    "(recipe dict, its SHA-256): `SUITE_VERSION`, seed, config, the corpus's source checksums and the second SoundFont's."
-    src = source_checksums()
-    src[f'debian:{OOS_SOUNDFONT}'] = json.loads((fetch_debian(OOS_SOUNDFONT) / MANIFEST).read_text()).get('deb_sha256', '?')
-    rec = dict(version=SUITE_VERSION, seed=int(seed), config=asdict(cfg), sources=src)
-    return rec, hashlib.sha256(json.dumps(rec, sort_keys=True, default=list).encode()).hexdigest()
-
-def _suite_attribution() -> str:
-    ver = json.loads((fetch_debian(OOS_SOUNDFONT) / MANIFEST).read_text()).get('deb', '')
-    return attribution_text().replace('of the pal mini corpus', 'of the pal evaluation suite') + (
-        f"\n## Second SoundFont (out-of-source test slice)\n\nDebian `{OOS_SOUNDFONT}` (`{ver}`)"
-        ": FluidR3Mono_GM.sf3, MIT (mono version (c) 2014-2017 Michael Cowgill; Fluid (R3) GM (c) 2000-2002, 2008 Frank Wen).\n"
-        "Only `test_oos.jsonl` clips of the pitch, count, order, category and family families are rendered from it.\n")
-
-def _build_suite(root: Path, cfg: SuiteConfig, seed: int, rec: dict, h: str, verbose: bool) -> dict:
-    t0, times = time.time(), {}
-    ctx = dict(cfg=cfg, ccfg=CorpusConfig(), src=suite_sources(cfg), scores=make_scores(200, seed), carriers=set())
-    rows, clips = defaultdict(list), []
-    for fam in SUITE_FAMILIES:
-        t, n = time.time(), 0
-        for sp, base in zip(SUITE_SPLITS, (cfg.n_train, cfg.n_valid, cfg.n_test, cfg.n_oos)):
-            labs = SUITE_OOS_LABELS.get(fam, SUITE_LABELS[fam]) if sp == 'test_oos' else SUITE_LABELS[fam]
-            r = _rng(seed, 'suite', fam, sp)
-            answers = [labs[i] for i in r.permutation(np.arange(cfg.n(base, len(labs))) % len(labs))]   # exact quotas
-            for wav, ans, ins, sids, meta in SUITE_BUILDERS[fam](ctx, sp, answers, r):
-                cid = f'{fam}-{n:05d}'; rel = f'audio/{fam}/{cid}.wav'; n += 1
-                save_audio(root / rel, torch.from_numpy(np.ascontiguousarray(wav, dtype=np.float32)), SR, subtype='PCM_16')
-                rows[sp].append(dict(id=f'{cid}/0', clip=cid, audio=rel, instruction=ins, output=ans, task=fam,
-                                     dataset=f'suite-{fam}', split=sp, duration=round(len(wav) / SR, 3), source_ids=sids,
-                                     groups=sorted({source_group(s) for s in sids}), choices=SUITE_LABELS[fam]))
-                clips.append(dict(clip=cid, family=fam, split=sp) | meta)
-        times[fam] = round(time.time() - t, 1)
-        if verbose: print(f'  {fam:<9} {times[fam]:7.1f} s   ' + '  '.join(f'{sp} {sum(x["task"] == fam for x in rows[sp])}'
-                                                                         for sp in SUITE_SPLITS), flush=True)
-    for sp in SUITE_SPLITS: write_jsonl(root / f'{sp}.jsonl', rows[sp])
-    write_jsonl(root / 'clips.jsonl', clips)
-    (root / 'labels.json').write_text(json.dumps(dict(labels=SUITE_LABELS, instructions=SUITE_INSTRUCTIONS,
-                                                      oos_labels=SUITE_OOS_LABELS), indent=1))
-    (root / 'ATTRIBUTION.md').write_text(_suite_attribution())
-    info = dict(version=SUITE_VERSION, recipe_hash=h, recipe=rec, n_clips=len(clips),
-                n_records={sp: len(rows[sp]) for sp in SUITE_SPLITS}, build_seconds=round(time.time() - t0, 1),
-                family_seconds=times)
-    (root / 'suite.json').write_text(json.dumps(info, indent=1, default=_json_default))
-    return info
-
-def build_suite(out_dir=None, seed: int = 0, scale: float | None = None, config: SuiteConfig | None = None,
-                force: bool = False, verbose: bool = True, **overrides) -> Path:
-    "Build (or return the cached) evaluation suite in `out_dir` (default `data/suite`); returns its folder."
-    bad = set(overrides) - set(SuiteConfig.__dataclass_fields__)
-    if bad: raise CorpusError(f"unknown suite option(s) {sorted(bad)}; known: {sorted(SuiteConfig.__dataclass_fields__)}")
-    if scale is not None: overrides['scale'] = scale
-    cfg = replace(config or SuiteConfig(), **overrides).check()
-    if not isinstance(seed, (int, np.integer)): raise CorpusError(f"`seed` must be an int, got {seed!r}")
-    out = Path(out_dir) if out_dir is not None else pal_home() / 'data' / 'suite'
-    rec, h = suite_recipe(cfg, seed)
-    if out.exists() and not out.is_dir(): raise CorpusError(f"{out}: exists and is not a folder")
-    if (out / 'suite.json').exists():
-        info = json.loads((out / 'suite.json').read_text())
-        done = (all((out / f).exists() for f in _SUITE_OUTPUTS)
-                and sum(1 for _ in (out / 'audio').rglob('*.wav')) == info.get('n_clips'))
-        if not force and info.get('recipe_hash') == h and done:
-            if verbose: print(f"suite up to date: {out} ({info['n_clips']} clips)")
-            return out
-    elif out.exists() and any(out.iterdir()):
-        raise CorpusError(f"{out}: exists, is not empty and holds no suite.json; refusing to overwrite it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp, threads = Path(tempfile.mkdtemp(dir=out.parent, prefix=out.name + '.tmp-')), torch.get_num_threads()
-    try:
-        if verbose: print(f'building suite (scale={cfg.scale}, seed={seed}) in {out}')
-        torch.set_num_threads(1)
-        info = _build_suite(tmp, cfg, int(seed), rec, h, verbose)
-        if out.exists(): shutil.rmtree(out)
-        tmp.rename(out)
-    finally:
-        torch.set_num_threads(threads)
-        if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
-    if verbose: print(f"built {info['n_clips']} clips in {info['build_seconds']} s")
-    return out
-
-
-# %% ../nbs/06_corpus.ipynb #a1c0e013
-def suite_stats(suite_dir, text_only: dict | None = None) -> 'pd.DataFrame':
-    """One row per family (and 'all'): items per split; the test answers' skew (largest share - 1/k); the best constant
-    answer's and the training prior's (most frequent training answer, ties: first label) accuracy on test and on the
-    out-of-source slice; distinct sources and source groups per split; groups shared by train and the other splits;
-    `text_only_test` from `text_only` ({family: accuracy of a trained model with the audio withheld}; empty without it);
-    `flag` names what disqualifies a family."""
-    import pandas as pd
-    d = Path(suite_dir)
-    info = json.loads((d / 'suite.json').read_text()) if (d / 'suite.json').exists() else {}
-    max_skew = info.get('recipe', {}).get('config', {}).get('max_skew', SuiteConfig.max_skew)
-    recs = {sp: read_jsonl(d / f'{sp}.jsonl') if (d / f'{sp}.jsonl').exists() else [] for sp in SUITE_SPLITS}
-    fams = list(dict.fromkeys([f for f in SUITE_FAMILIES] + [x['task'] for sp in SUITE_SPLITS for x in recs[sp]]))
-    rows = []
-    for fam in fams + ['all']:
-        R = {sp: [x for x in recs[sp] if fam in ('all', x['task'])] for sp in SUITE_SPLITS}
-        if not any(R.values()): continue
-        sets = {tuple(x.get('choices') or ()) for sp in SUITE_SPLITS for x in R[sp]}
-        labels = list(next(iter(sets))) if len(sets) == 1 and fam != 'all' else []
-        row, flags = dict(family=fam, k=len(labels) or None), []
-        for sp in SUITE_SPLITS: row[f'n_{sp}'] = len(R[sp])
-        if labels:
-            A = {sp: Counter(x['output'] for x in R[sp]) for sp in SUITE_SPLITS}
-            prior = max(labels, key=lambda l: (A['train'][l], -labels.index(l)))
-            share = lambda sp, l: A[sp][l] / len(R[sp]) if R[sp] else float('nan')   # accuracy of answering l always
-            best = lambda sp: max((share(sp, l) for l in labels), default=float('nan'))
-            row |= dict(skew_train=best('train') - 1 / len(labels), skew_test=best('test') - 1 / len(labels),
-                        const_test=best('test'), prior_test=share('test', prior), text_only_test=(text_only or {}).get(fam, float('nan')),
-                        const_oos=best('test_oos'), prior_oos=share('test_oos', prior), text_only_oos=float('nan'))
-            if not row['skew_test'] <= max_skew: flags.append(f"best constant {row['const_test']:.3f} > 1/k + {max_skew}")
-        elif fam != 'all': flags.append('no single label set')
-        G = {sp: set().union(*[set(x['groups']) for x in R[sp]]) for sp in SUITE_SPLITS}
-        for sp in SUITE_SPLITS: row[f'sources_{sp}'] = len({s for x in R[sp] for s in x['source_ids']})
-        for sp in SUITE_SPLITS: row[f'groups_{sp}'] = len(G[sp])
-        for sp in ('valid', 'test', 'test_oos'): row[f'overlap_train_{sp}'] = len(G['train'] & G[sp])
-        if row['overlap_train_test'] or row['overlap_train_test_oos']: flags.append('train and test share source groups')
-        row['flag'] = '; '.join(flags)
-        rows.append(row)
-    st = pd.DataFrame(rows).set_index('family')
-    st['k'] = st['k'].astype('Int64')
-    return st
-
-def _md_table(st) -> str: return st.round(3).astype(object).where(st.notna(), '').to_markdown()
-
-def text_only_from(table) -> tuple[dict, str]:
-    """({family: the highest text-only accuracy of any system}, where it comes from) of a study audio table
-    (`pal.experiments.audio_table`, a CSV path or DataFrame: columns system, family, text_only)."""
-    import pandas as pd
-    df = pd.read_csv(table) if isinstance(table, (str, Path)) else table
-    bad = {'system', 'family', 'text_only'} - set(df.columns)
-    if bad: raise ValueError(f"{table if isinstance(table, (str, Path)) else 'table'}: no column(s) {sorted(bad)}; "
-                             "expected a study audio table (pal.experiments.audio_table)")
-    best = df.groupby('family')['text_only'].max().to_dict()
-    where = f"the highest of {', '.join(sorted(df['system'].unique()))} (mean over seeds)"
-    return best, (f"{Path(table).name}: " if isinstance(table, (str, Path)) else '') + where
-
-def write_suite_stats(suite_dir, out=None, text_only=None) -> 'pd.DataFrame':
-    """`suite_stats` written to `out`.csv and `out`.md (default `results/suite_stats`), with the suite's recipe in the
-    .md; `text_only`: a study audio table (path or DataFrame, `text_only_from`) for the text-only column."""
-    filled, where = text_only_from(text_only) if text_only is not None else (None, '')
-    st = suite_stats(suite_dir, filled)
-    out = Path(out) if out is not None else pal_home() / 'results' / 'suite_stats'
-    out.parent.mkdir(parents=True, exist_ok=True)
-    st.round(4).to_csv(out.with_suffix('.csv'))
-    info = json.loads((Path(suite_dir) / 'suite.json').read_text())
-    c = info['recipe']['config']
-    cols = ['k', 'n_train', 'n_valid', 'n_test', 'n_test_oos', 'skew_test', 'const_test', 'prior_test', 'text_only_test',
-            'const_oos', 'prior_oos', 'groups_train', 'groups_valid', 'groups_test', 'groups_test_oos', 'overlap_train_test',
-            'overlap_train_valid', 'flag']
-    md = [f"# Evaluation suite statistics", '',
-          f"Suite `{info['version']}`, scale {c['scale']}, seed {info['recipe']['seed']}, split seed {c['split_seed']}, "
-          f"recipe `{info['recipe_hash'][:12]}`, built in {info['build_seconds']:.0f} s "
-          f"(`python -m pal.corpus --suite --scale {c['scale']}`). Written by `pal.corpus.write_suite_stats`.", '',
-          '`skew_test`: largest share of one answer on test minus 1/k. `const_*`: accuracy of the best constant answer;',
-          '`prior_*`: of the most frequent training answer; `*_oos`: on the out-of-source slice (`test_oos`). `groups_*`:',
-          'distinct source groups (recordings with their variants and pitch-shifted copies); `overlap_train_*`: groups in',
-          'both. `text_only_*`: a trained model with the audio withheld' +
-          (f' ({where}).' if filled else ' (empty until a study run fills it in).'), '',
-          _md_table(st[cols]), '']
-    out.with_suffix('.md').write_text('\n'.join(md))
-    return st
-
 
 # %% ../nbs/06_corpus.ipynb #ab5e4976
 #| eval: false

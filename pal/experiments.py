@@ -42,23 +42,10 @@ def delay_layer(preset: str) -> int:
 STUDY_SEEDS = {'smoke': (0, 1), 'paper-tiny': (0, 1), 'mini': (0, 1, 2), 'paper': (0, 1, 2)}   # training seeds of every study system
 
 def study_system(name: str, seed: int = 0, preset: str = 'mini', **kw) -> RunConfig:
-    """The study run of system `name` (the names of `pal.stats`): a variant; a variant + `FFN_ADAPTED` ('lal+ffn': LoRA
-    on the FFN too); `SINGLE` + an encoder slot ('single:crepe': that encoder alone through PLITS); `ENSEMBLE` (every
-    encoder of the preset together through PLITS). `kw`: `study_config` arguments."""
-    if name == ENSEMBLE or name.startswith(SINGLE):
-        offered = preset_encoders(preset)
-        slots = list(offered) if name == ENSEMBLE else [name[len(SINGLE):]]
-        if any(s not in offered for s in slots):
-            raise ValueError(f"study_system {name!r}: preset {preset!r} offers the encoders {list(offered)}")
-        cfg = study_config('plits', seed, preset, **kw)
-        first = cfg.encoders[0]
-        cfg.encoders = study_encoders(preset, [replace(offered[s], injection=dict(first.injection), max_seconds=first.max_seconds)
-                                                for s in slots])
-        return cfg
-    variant, ffn = (name[:-len(FFN_ADAPTED)], True) if name.endswith(FFN_ADAPTED) else (name, False)
-    cfg = study_config(variant, seed, preset, **kw)
-    if ffn: cfg.curriculum = [replace(st, lora_targets=LORA_WITH_FFN) if 'lora' in st.train else st for st in cfg.curriculum]
-    return cfg
+    """The study run of system `name`: a row of `pal.systems` (a variant; 'lal+ffn': the FFN adapted too; 'single:crepe':
+    that encoder alone through PLITS; 'ensemble': every encoder of the preset through PLITS), built by
+    `pal.config.study_config` from the tables. `kw`: `study_config` arguments."""
+    return study_config(name, seed, preset, **kw)
 
 def study_runs(systems, preset: str = 'mini', seeds=None, **kw) -> dict:
     """{'SYSTEM/seed=S': RunConfig} of the study protocol for each system (`study_system`) and seed (`STUDY_SEEDS[preset]`

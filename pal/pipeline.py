@@ -5,6 +5,7 @@
 # %% ../nbs/10_pipeline.ipynb #168e563c
 from __future__ import annotations
 import argparse, json, os, shutil, sys, time, warnings
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from .build import (CheckpointError, build_encoder, build_llm, build_model, load
 from .config import (PIPELINE_VERSION, PRESETS, RunConfig, key_dict, make_run_config, missing, PILOT_CURVE, pilot_config, run_key,
                         run_precision, study_config)
 from .data import AudioTextDataset, Collator, DataWarning, FeatureCache, LengthGroupedSampler, PromptConfig, collated_lengths
-from .eval import TASK_KINDS
+from .eval import TASK_KINDS, rank_credit
+from .runlock import RunLock, RunLocked, describe
 from .rundata import build_caches, check_recipe, corpus_recipe, load_corpus, per_task, select_data
 from .scoring import candidate_labels, predict, prior_records, rank_table, ranked, score, summary_table, verdict_table
 from .train import Trainer
@@ -292,9 +294,8 @@ class _Session:
             es = replace(self.cfg.eval, rank_only=True)
             recs = predict(self.model, self.tok, self.valid_ds, self.slots, self.prompt, es, self.candidates, seed=self.cfg.seed)
             acc = {}
-            for r in recs:
-                per = {x: v / (r['label_ntokens'][x] if es.length_norm else 1) for x, v in r['label_scores'].items()}
-                acc.setdefault(r['task'], []).append(max(per, key=per.get) == r['output'])
+            for r in recs:                                                          # the one tie rule (pal.eval.rank_credit)
+                acc.setdefault(r['task'], []).append(rank_credit(r['label_scores'], r['output'], r['label_ntokens'], es.length_norm))
             log = self.rd.path/'train'/stage/'log.jsonl'
             rows = [json.loads(l) for l in log.read_text().splitlines() if l.strip()] if log.exists() else []
             prev = max([c['step'] for c in self.rd.curve() if c['stage'] == stage] + [0])
@@ -346,16 +347,35 @@ def _process_state():
 
 def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool = False, progress: bool = False,
         stop_after: tuple | None = None, accelerator=None, keep_checkpoints: bool = False,
-        curve_every: int | None = None, curve_items: int = 30) -> RunResult:
+        curve_every: int | None = None, curve_items: int = 30, wait: bool = False, wait_timeout: float | None = None,
+        rescore: bool = False) -> RunResult:
     """Train the curriculum and evaluate every system, or reuse the finished run with the same key; resumes an interrupted
-    run. `curve_every`: also score `curve_items` validation records per closed task every that many steps (curve.jsonl)."""
+    run. `curve_every`: also score `curve_items` validation records per closed task every that many steps (curve.jsonl).
+    The run folder is locked while this process trains or scores it (`pal.runlock`): another process on the same key gets
+    `RunLocked` naming the holder, or waits for it (`wait`, at most `wait_timeout` s). `rescore`: see `rescore`."""
     rd = RunDir(root if root is not None else runs_root(), cfg)
-    if rd.done and not force:                                                      # 0. a finished run is read back
+    if rd.done and not force and not rescore:                                      # 0. a finished run is read back
         result = load_run(rd.path); check_recipe(rd.path, result.timings, corpus_recipe(cfg.corpus, corpus_dir)); return result
     state = _process_state()
-    if force and state.is_main_process: shutil.rmtree(rd.path, ignore_errors=True)
-    state.wait_for_everyone()
-    if force: rd = RunDir(rd.path.parent, cfg)
+    with (RunLock(rd.path, wait=wait, timeout=wait_timeout) if state.is_main_process else nullcontext()) as lock:
+        if lock is not None and lock.took_over:
+            print(f"{rd.path}: took over the lock left by {describe(lock.took_over)}", file=sys.stderr)
+        if force and state.is_main_process: lock.clear()                           # everything but the held lock file
+        state.wait_for_everyone()
+        rd = RunDir(rd.path.parent, cfg)                                           # what a previous holder left
+        if rescore:
+            if state.is_main_process:
+                rd.status['evaluated'] = []; rd.save(); (rd.path/'DONE').unlink(missing_ok=True)
+            state.wait_for_everyone(); rd = RunDir(rd.path.parent, cfg)
+        elif rd.done and not force:                                                # a waiter reuses what the holder finished
+            return load_run(rd.path)
+        return _run_locked(rd, state, cache_root, corpus_dir, progress, stop_after, accelerator, keep_checkpoints,
+                           curve_every, curve_items)
+
+def _run_locked(rd: RunDir, state, cache_root, corpus_dir, progress, stop_after, accelerator, keep_checkpoints,
+                curve_every, curve_items) -> RunResult:
+    "The body of `run`, the folder locked: claim, prepare, train and evaluate what is not done yet, finish."
+    cfg = rd.cfg
     rd.claim(write=state.is_main_process)                                          # 1. this folder is this config's
     rd.timings['machine'] = _machine(cfg, state)
     session = _Session(rd, state, accelerator, progress, keep_checkpoints)
@@ -376,7 +396,7 @@ def run(cfg: RunConfig, root=None, cache_root=None, corpus_dir=None, force: bool
         session.evaluate('text_only', audio=False)
     return session.finish(names)                                                   # 6. prior, summary, verdict, DONE
 
-def rescore(d, progress: bool = False) -> RunResult:
+def rescore(d, progress: bool = False, wait: bool = False) -> RunResult:
     """Score a trained run again from its committed parameters, without training: every system's records, tables, summary
     and verdict are written anew (new metrics, the out-of-source slice, another tie rule). CheckpointError, naming the
     folder, when the run was written by another pipeline version, is not fully trained, or lacks its parameters."""
@@ -395,8 +415,7 @@ def rescore(d, progress: bool = False) -> RunResult:
     if not rd.params.exists() and not rd.weights(last).exists():
         raise CheckpointError(f"{d}: no trained parameters ({PARAMS_FILE} or weights/{last}.safetensors) to rescore from; "
                               "runs of earlier pipeline versions were committed without them")
-    rd.status['evaluated'] = []; rd.save(); (d/'DONE').unlink(missing_ok=True)
-    return run(cfg, root=d.parent, progress=progress)
+    return run(cfg, root=d.parent, progress=progress, wait=wait, rescore=True)
 
 # %% ../nbs/10_pipeline.ipynb #14096639
 def _stage_rows(tm: dict) -> pd.DataFrame:
@@ -448,14 +467,15 @@ def main(argv=None):
                     help='tests: stop (exit status 3) after STEP optimizer steps of STAGE, its checkpoint saved; a rerun resumes there')
     ap.add_argument('--system', default=None, help="with --study/--pilot: a pal.systems name ('lal+ffn', 'single:crepe', 'ensemble'); default: --variant")
     ap.add_argument('--rescore', default=None, metavar='RUN', help='score a trained run (its folder, or its key in --root) again from its committed parameters, without training')
+    ap.add_argument('--wait', action='store_true', help='if another process holds this run, wait for it (default: say who holds it and exit 2)')
     ap.add_argument('--log', action='store_true', help='only write the runs log from the registry')
     ap.add_argument('--out', default=None, help='--log: where to write it (default results/runs.md)')
     a = ap.parse_args(argv)
     if a.log: p = write_runs_log(a.root, a.out); print(f"wrote {p}"); return p
     if a.rescore:
         d = Path(a.rescore) if Path(a.rescore).is_dir() else Path(a.root or runs_root())/a.rescore
-        try: res = rescore(d, progress=True)
-        except CheckpointError as e: print(f"python -m pal.pipeline --rescore: {e}", file=sys.stderr); raise SystemExit(2)
+        try: res = rescore(d, progress=True, wait=a.wait)
+        except (CheckpointError, RunLocked) as e: print(f"python -m pal.pipeline --rescore: {e}", file=sys.stderr); raise SystemExit(2)
         print(f"run {res.key} rescored -> {res.dir}"); print(res.summary.to_markdown(index=False)); return res
     if a.threads: torch.set_num_threads(a.threads)
     if a.pilot and a.study: ap.error("--pilot and --study are two protocols: give one")
@@ -476,9 +496,11 @@ def main(argv=None):
         raise SystemExit(2)
     try:
         res = run(cfg, root=a.root, cache_root=a.cache, corpus_dir=a.corpus, force=a.force, progress=True, stop_after=stop,
-                  curve_every=PILOT_CURVE['every'] if a.pilot else None, curve_items=PILOT_CURVE['items'])
+                  curve_every=PILOT_CURVE['every'] if a.pilot else None, curve_items=PILOT_CURVE['items'], wait=a.wait)
     except RunInterrupted as e:                                                    # --stop-after: a simulated crash, status 3
         print(f"python -m pal.pipeline: {e}", file=sys.stderr); raise SystemExit(3)
+    except RunLocked as e:                                                         # another process trains this run: status 2
+        print(f"python -m pal.pipeline: {e}", file=sys.stderr); raise SystemExit(2)
     print(f"run {res.key} ({'reused' if res.reused else 'trained ' + ', '.join(res.trained)}) -> {res.dir}")
     print(res.summary.to_markdown(index=False)); print(); print(res.verdict.to_markdown(index=False))
     return res

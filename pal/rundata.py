@@ -11,7 +11,8 @@ import numpy as np
 
 from .assets import pal_home
 from .config import CorpusSettings, RunConfig
-from .corpus import build_suite, load_records
+from .corpus import load_records
+from .suite import build_suite
 from .data import DataWarning, FeatureCache, load_openaqa
 from .eval import TASK_KINDS
 from .tiny import paper_tiny_openaqa, smoke_corpus

@@ -13,7 +13,7 @@ import soundfile as sf
 import torch
 
 from .assets import AssetError, _cached, cache_dir, load_llm, verify_manifest
-from .corpus import SR, fade
+from .audio import SR, fade
 from .data import PromptConfig, make_record, save_records, tiny_chat_tokenizer
 from .encoders import _SSLAM_RENAME, EncoderOptions, SSLAMConfig, SSLAMViT, WhisperEncoder, make_encoder
 
@@ -39,7 +39,7 @@ def tiny_llm(seed: int = 0, n_layers: int = 2, kind: str = 'llama', vocab_size: 
     return llm.eval()
 
 # %% ../nbs/06a_tiny.ipynb #ed88e634
-SMOKE_VERSION = 'pal-smoke-corpus-3'   # 3: events faded with pal.corpus.fade
+SMOKE_VERSION = 'pal-smoke-corpus-3'   # 3: events faded with pal.audio.fade
 SMOKE_LABELS = dict(tone='sine tone', noise='noise burst', chirp='rising chirp', clicks='click train')
 SMOKE_WAVES = dict(sine='sine wave', square='square wave', saw='sawtooth wave')
 SMOKE_NOTES = dict(do=262.0, re=294.0, mi=330.0, fa=349.0, so=392.0)
