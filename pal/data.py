@@ -16,14 +16,15 @@ import torch
 from torch import Tensor
 
 from .audio import AudioError, AudioWarning, load_audio, audio_hash, pad_batch
+from .settings import PromptConfig, bad_mix_alpha, bad_mix_weights   # declared in pal.settings; still importable from here
 
 # %% auto #0
 __all__ = ['RECORD_KEYS', 'CHECKS', 'AUDIO_EXTS', 'OPENAQA_TASKS', 'AUDIOCAPS_NAMES', 'CLOTHO_SPLITS', 'VGGSOUND_NAMES', 'DTYPES',
            'CACHE_FORMAT', 'SENTINEL', 'CHATML_TEMPLATE', 'DataError', 'DataWarning', 'make_record', 'LoadReport',
            'Records', 'AudioChecker', 'find_audio', 'Instructions', 'openaqa_task', 'load_openaqa', 'load_audiocaps',
            'load_clotho', 'load_esc50', 'load_vggsound', 'load_fsd50k', 'save_records', 'load_records', 'CacheReport',
-           'FeatureCache', 'benchmark_cache', 'AudioTextDataset', 'PromptConfig', 'Collator', 'bad_mix_alpha',
-           'bad_mix_weights', 'LengthGroupedSampler', 'collated_lengths', 'padding_fraction', 'tiny_chat_tokenizer']
+           'FeatureCache', 'benchmark_cache', 'AudioTextDataset', 'Collator', 'LengthGroupedSampler',
+           'collated_lengths', 'padding_fraction', 'tiny_chat_tokenizer']
 
 # %% ../nbs/05_data.ipynb #64e23abc
 RECORD_KEYS = ('audio', 'instruction', 'output', 'task', 'dataset', 'split')
@@ -539,16 +540,6 @@ class AudioTextDataset(torch.utils.data.Dataset):
 # %% ../nbs/05_data.ipynb #25303c12
 SENTINEL = '\x00PAL_AUDIO\x00'
 
-@dataclass
-class PromptConfig:
-    "How records become chat prompts."
-    system: str | None = 'You are a helpful assistant that listens to audio and answers questions about it.'
-    audio_position: str = 'user_start'      # 'user_start' | 'between_turns' (see the decision above)
-    audio_sep: str = '\n'                   # text between the audio and the instruction ('user_start')
-    max_length: int | None = None           # total tokens per example (answer truncated first)
-    end_token: str | None = None            # closes the answer; None = tokenizer.eos_token
-    feat_dtype: torch.dtype = torch.float32 # dtype of the feature tensors handed to the model
-
 class Collator:
     "Records with `feats` -> dict(input_ids, attention_mask, labels, audio={name: (feats (B,T,D), lengths (B,))})."
     def __init__(self, tokenizer, encoders, n_audio_tokens, config: PromptConfig | None = None, train: bool = True):
@@ -647,16 +638,6 @@ class Collator:
         return out
 
 # %% ../nbs/05_data.ipynb #f7b1c156
-def _number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-def bad_mix_alpha(alpha) -> bool:
-    "Whether `alpha` cannot set a task mix (shares ~ n ** alpha): it must be a finite number >= 0."
-    return not _number(alpha) or not 0 <= alpha < float('inf')
-
-def bad_mix_weights(weights) -> dict:
-    "The entries of `{group: factor}` that cannot weight a task mix: each factor must be a finite number > 0."
-    return {k: v for k, v in (weights or {}).items() if not _number(v) or not 0 < v < float('inf')}
-
 class LengthGroupedSampler:
     "Batches of similar total length, reshuffled per epoch deterministically from (seed, epoch); optionally re-mixed over `groups` (shares ~ weight * n ** alpha)."
     def __init__(self, lengths, batch_size: int, seed: int = 0, group_batches: int = 50, drop_last: bool = True,

@@ -54,15 +54,48 @@ def study_runs(systems, preset: str = 'mini', seeds=None, **kw) -> dict:
     if not seeds: raise ValueError("study_runs: no seeds")
     return {f'{name}/seed={s}': study_system(name, s, preset, **kw) for name in systems for s in seeds}
 
-def study_records(results: dict, system: str | None = None) -> dict:
-    """{SYSTEM: {seed: records}} of `run_configs(study_runs(...))`: the last stage's scored records, or those of
-    reference `system` of each run (e.g. 'text_only')."""
+SPLITS = ('test', 'test_oos')   # the study's two test slices: in-source held-out items, and items from sources no training clip uses
+
+def study_records(results: dict, system: str | None = None, split: str = 'test') -> dict:
+    """{SYSTEM: {seed: records}} of `run_configs(study_runs(...))`: the last stage's scored records of `split` ('test' or
+    'test_oos'), or those of reference `system` of each run (e.g. 'text_only'). A run with no record of `split` is an
+    error naming it (its records predate the out-of-source slice, or it was made on a corpus without one)."""
+    if split not in SPLITS: raise ValueError(f"study_records: split {split!r} is not one of {SPLITS}")
     out = {}
     for name, res in results.items():
         if '/seed=' not in name: raise ValueError(f"study_records: {name!r} is not a study run name ('SYSTEM/seed=S')")
         sysname, s = name.rsplit('/seed=', 1)
-        out.setdefault(sysname, {})[int(s)] = res.records(system or res.config.curriculum[-1].name)
+        recs = [r for r in res.records(system or res.config.curriculum[-1].name) if r.get('split', 'test') == split]
+        if not recs: raise ValueError(f"study_records: run {res.key} ({name}) has no scored record of split {split!r}")
+        out.setdefault(sysname, {})[int(s)] = recs
     return out
+
+def has_split(results: dict, split: str) -> bool:
+    "Whether every run of `results` scored records of `split` (the smoke corpus has no out-of-source slice)."
+    try: study_records(results, split=split); return True
+    except ValueError: return False
+
+def tie_table(results: dict, split: str = 'test', length_norm: bool = True) -> pd.DataFrame:
+    "Per system and family: items whose best score several labels share, summed over the seeds (and the seeds' count)."
+    from pal.scoring import rank_table
+    rows = []
+    for sysname, runs in study_records(results, split=split).items():
+        t = pd.concat([rank_table(recs, length_norm) for recs in runs.values()])
+        for f, g in t.groupby('family'): rows.append(dict(system=sysname, family=f, split=split, items=int(g['n'].sum()),
+                                                           ties=int(g['ties'].sum()), n_seeds=len(runs)))
+    return pd.DataFrame(rows)
+
+def seed_spread(final: dict, families, length_norm: bool = True) -> pd.DataFrame:
+    "Per system: each seed's macro accuracy over `families` and their spread (sd, range): what the full study's seeds are sized from."
+    rows = []
+    for sysname, runs in final.items():
+        x, items, seeds = score_matrix(runs, families, length_norm)                    # (S, N)
+        fam = items['family'].to_numpy()
+        macro = np.mean([x[:, fam == f].mean(1) for f in families], 0)                  # (S,)
+        rows.append(dict(system=sysname, n_seeds=len(seeds), macro=float(macro.mean()),
+                         sd=float(macro.std(ddof=1)) if len(seeds) > 1 else np.nan, range=float(macro.max() - macro.min()),
+                         per_seed=' / '.join(f'{v:.3f}' for v in macro)))
+    return pd.DataFrame(rows)
 
 def best_constant(records, families=None) -> dict:
     "{family: accuracy of the best constant answer} on the ranked `records` (the share of the most frequent reference)."
@@ -216,45 +249,74 @@ def _eval_rate(results: dict) -> str:
              if r.timings.get('eval', {}).get(r.config.curriculum[-1].name)]
     return f"{min(rates):.1f}-{max(rates):.1f} items/s" if rates else 'n/a'
 
+def _wide(at: pd.DataFrame, systems: list, splits: list) -> pd.DataFrame:
+    "Family rows; per split: the best constant, each system's accuracy [CI], audio withheld, and whether it hears the family."
+    cell = lambda r: f"{r.acc:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
+    out = None
+    for sp in splits:
+        a = at[at['split'] == sp]
+        w = a.assign(cell=a.apply(cell, axis=1)).pivot(index='family', columns='system', values='cell')[systems]
+        w.columns = [f'{c} ({sp})' for c in w.columns]
+        w.insert(0, f'const ({sp})', a.groupby('family')['const'].first().round(3))
+        for sy in systems: w[f'{sy} withheld ({sp})'] = a[a['system'] == sy].set_index('family')['text_only'].round(3)
+        w[f'hears ({sp})'] = a.groupby('family').apply(lambda g: ', '.join(g.loc[g['hears'], 'system']) or 'none')
+        w[f'clusters ({sp})'] = a.groupby('family')['n_clusters'].first()
+        out = w if out is None else out.join(w, how='outer')
+    return out
+
 def study_report(name: str, title: str, preset: str, cfgs: dict, results: dict, primary=None, n_boot: int = 2000,
                  t0: float | None = None) -> dict:
-    """The analysis of experiment `name` from its finished study runs: {'audio', 'verdict', 'families': DataFrames,
-    'figure', 'markdown', 'meta', 'primary'}. `primary`: the primary families (default: `pal.config.study_primary`,
-    else every ranked family)."""
-    final, text = study_records(results), study_records(results, 'text_only')
-    first = next(iter(next(iter(final.values())).values()))
+    """The analysis of experiment `name` from its finished study runs: {'audio', 'verdict', 'families', 'ties', 'spread':
+    DataFrames, 'figure', 'markdown', 'meta', 'primary'}. Every table is given for the in-source test split and, where
+    the runs scored it, the out-of-source slice (`test_oos`) beside it. `primary`: the primary families (default:
+    `pal.config.study_primary`, else every ranked family)."""
+    splits = [sp for sp in SPLITS if sp == 'test' or has_split(results, sp)]
+    final = {sp: study_records(results, split=sp) for sp in splits}
+    text = {sp: study_records(results, 'text_only', split=sp) for sp in splits}
+    first = next(iter(next(iter(final['test'].values())).values()))
     primary = list(primary or study_primary(preset) or sorted({r['task'] for r in first if r.get('label_scores') is not None}))
-    systems = list(final)
+    systems = list(final['test'])
     contrasts = [c for c in PRIMARY_CONTRASTS if c.name in STUDY_CONTRASTS[name]]
-    at = audio_table(final, text, n_boot=n_boot)
+    at = pd.concat([audio_table(final[sp], text[sp], n_boot=n_boot).assign(split=sp) for sp in splits], ignore_index=True)
     at['primary'] = at['family'].isin(primary)
-    vt = verdict_table(final, contrasts, families=primary, n_boot=n_boot, length_norm=True)
-    ft = family_table(final, contrasts, n_boot=n_boot, length_norm=True)
+    vt = pd.concat([verdict_table(final[sp], contrasts, families=[f for f in primary if f in set(at.loc[at['split'] == sp, 'family'])],
+                                  n_boot=n_boot, length_norm=True).assign(split=sp) for sp in splits], ignore_index=True)
+    ft = pd.concat([family_table(final[sp], contrasts, n_boot=n_boot, length_norm=True).assign(split=sp) for sp in splits],
+                   ignore_index=True)
+    ties = pd.concat([tie_table(results, sp) for sp in splits], ignore_index=True)
+    spread = seed_spread(final['test'], primary)
     seeds = sorted({c.seed for c in cfgs.values()})
-    fig = plot_audio(at, f'{title} ({preset}): accuracy per family, {len(seeds)} seeds (95% CI)')
-    cell = lambda r: f"{r.acc:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
-    wide = at.assign(cell=at.apply(cell, axis=1)).pivot(index='family', columns='system', values='cell')[systems]
-    wide.insert(0, 'best constant', at.groupby('family')['const'].first().round(3))
-    for s in systems: wide[f'{s}, audio withheld'] = at[at['system'] == s].set_index('family')['text_only'].round(3)
-    wide['hears (every system)'] = at.groupby('family')['hears'].all()
-    cols = ['contrast', 'system', 'baseline', 'kind', 'margin', 'effect', 'ci_low', 'ci_high', 'p', 'p_holm', 'verdict', 'mde',
-            'n_seeds', 'n_items', 'n_clusters', 'note']
+    fig = plot_audio(at[at['split'] == 'test'], f'{title} ({preset}): accuracy per family, {len(seeds)} seeds (95% CI), test split')
+    wide = _wide(at, systems, splits)
+    cols = [c for c in ['split', 'contrast', 'system', 'baseline', 'kind', 'margin', 'effect', 'ci_low', 'ci_high', 'p', 'p_holm',
+                        'verdict', 'method', 'df', 'power', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'note'] if c in vt]
+    method = ', '.join(sorted(set(vt['method'].dropna()))) if 'method' in vt else 'two-level cluster bootstrap'
     steps = '/'.join(str(s.max_steps) for s in next(iter(cfgs.values())).curriculum)
-    meta = run_meta(name, preset, dict(preset=preset, seeds=seeds, systems=systems, n_boot=n_boot), cfgs, results,
-                    t0 if t0 is not None else time.time(), primary=primary, verdict=vt.to_dict('records'))
+    tw = ties.pivot_table(index='family', columns=['split', 'system'], values='ties', aggfunc='sum') if len(ties) else ties
+    if len(ties): tw.columns = [f'{sy} ({sp})' for sp, sy in tw.columns]
+    meta = run_meta(name, preset, dict(preset=preset, seeds=seeds, systems=systems, n_boot=n_boot, splits=splits), cfgs, results,
+                    t0 if t0 is not None else time.time(), primary=primary, verdict=vt.to_dict('records'),
+                    spread=spread.to_dict('records'), ties=ties.to_dict('records'))
     md = (f"# {title} ({preset})\n\nStudy protocol (`pal.config.study_config`): the evaluation suite, stages of {steps} optimizer "
-          f"steps, {len(seeds)} seeds per system, every test item ranked ({_eval_rate(results)} on this machine). Primary "
-          f"families: {', '.join(primary)}. Written by `nbs/exp_{name}.ipynb` from the run records.\n\n"
-          f"## Does each system hear the audio?\n\nAccuracy, mean over seeds [95% two-level cluster-bootstrap CI]; `hears`: "
-          f"interval above the best constant and better than the same weights with the audio withheld (paired, p < 0.01).\n\n"
+          f"steps, {len(seeds)} seeds per system, every test item ranked on float32 log-likelihoods ({_eval_rate(results)} on this "
+          f"machine); a tie shares its credit (1/k). Primary families: {', '.join(primary)}. Splits: "
+          + ' and '.join(f'`{sp}`' for sp in splits) + " (`test_oos`: sources that no training clip uses: another SoundFont, "
+          f"other sound libraries, other voices). Written by `nbs/exp_{name}.ipynb` from the run records.\n\n"
+          f"## Does each system hear the audio?\n\nAccuracy, mean over seeds [95% interval: seeds and the family's source groups, "
+          f"`pal.stats`]; `hears`: the systems whose interval lies above the best constant and that beat the same weights with "
+          f"the audio withheld (paired, p < 0.01), on that split; `clusters`: the family's source groups on that split.\n\n"
           f"{wide.reset_index().to_markdown(index=False)}\n\n## Pre-registered contrasts (macro accuracy of the primary families)\n\n"
-          f"{vt[cols].round(4).to_markdown(index=False)}\n\nHolm over the contrasts that ran; non-inferiority margin "
-          f"{NI_MARGIN} (absolute); `mde`: the smallest true difference this design detects with 80% power.\n\n"
+          f"{vt[cols].round(4).to_markdown(index=False)}\n\nMethod: {method}. Holm over the contrasts that ran, per split; "
+          f"non-inferiority margin {NI_MARGIN} (absolute); `power`: the power of the test that was run at this design "
+          f"(for non-inferiority: of accepting it when the systems are equal); `mde`: as `pal.stats` defines it for that test.\n\n"
+          f"## Seed-to-seed spread of the macro accuracy (test, primary families)\n\n{spread.round(4).to_markdown(index=False)}\n\n"
+          f"## Ties (items whose best score several labels share, summed over seeds)\n\n"
+          f"{tw.reset_index().to_markdown(index=False) if len(ties) else '(none)'}\n\n"
           f"## Per family (secondary, Benjamini-Hochberg)\n\n"
           f"{ft.drop(columns=['note']).round(4).to_markdown(index=False) if len(ft) else '(no contrast ran)'}\n\n"
           f"Runs: " + ', '.join(f"{n} `{r.key}`{' (reused)' if r.reused else ''}" for n, r in results.items()) +
           f". Wall time of the notebook: {meta['wall_s'] / 60:.1f} min.\n")
-    return dict(audio=at, verdict=vt, families=ft, figure=fig, markdown=md, meta=meta, primary=primary)
+    return dict(audio=at, verdict=vt, families=ft, ties=ties, spread=spread, figure=fig, markdown=md, meta=meta, primary=primary)
 
 # %% ../nbs/12_experiments.ipynb #a7c3e102
 def _records_copy(src: Path, dst: Path) -> None:

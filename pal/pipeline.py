@@ -396,7 +396,7 @@ def _run_locked(rd: RunDir, state, cache_root, corpus_dir, progress, stop_after,
         session.evaluate('text_only', audio=False)
     return session.finish(names)                                                   # 6. prior, summary, verdict, DONE
 
-def rescore(d, progress: bool = False, wait: bool = False) -> RunResult:
+def rescore(d, progress: bool = False, wait: bool = False, cache_root=None, corpus_dir=None) -> RunResult:
     """Score a trained run again from its committed parameters, without training: every system's records, tables, summary
     and verdict are written anew (new metrics, the out-of-source slice, another tie rule). CheckpointError, naming the
     folder, when the run was written by another pipeline version, is not fully trained, or lacks its parameters."""
@@ -415,7 +415,7 @@ def rescore(d, progress: bool = False, wait: bool = False) -> RunResult:
     if not rd.params.exists() and not rd.weights(last).exists():
         raise CheckpointError(f"{d}: no trained parameters ({PARAMS_FILE} or weights/{last}.safetensors) to rescore from; "
                               "runs of earlier pipeline versions were committed without them")
-    return run(cfg, root=d.parent, progress=progress, wait=wait, rescore=True)
+    return run(cfg, root=d.parent, cache_root=cache_root, corpus_dir=corpus_dir, progress=progress, wait=wait, rescore=True)
 
 # %% ../nbs/10_pipeline.ipynb #14096639
 def _stage_rows(tm: dict) -> pd.DataFrame:
@@ -474,7 +474,7 @@ def main(argv=None):
     if a.log: p = write_runs_log(a.root, a.out); print(f"wrote {p}"); return p
     if a.rescore:
         d = Path(a.rescore) if Path(a.rescore).is_dir() else Path(a.root or runs_root())/a.rescore
-        try: res = rescore(d, progress=True, wait=a.wait)
+        try: res = rescore(d, progress=True, wait=a.wait, cache_root=a.cache, corpus_dir=a.corpus)
         except (CheckpointError, RunLocked) as e: print(f"python -m pal.pipeline --rescore: {e}", file=sys.stderr); raise SystemExit(2)
         print(f"run {res.key} rescored -> {res.dir}"); print(res.summary.to_markdown(index=False)); return res
     if a.threads: torch.set_num_threads(a.threads)

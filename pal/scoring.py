@@ -5,7 +5,6 @@
 # %% ../nbs/08a_scoring.ipynb #2e44cd2d
 from __future__ import annotations
 import collections, math, re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,34 +12,17 @@ import pandas as pd
 import torch
 from torch import Tensor
 
-from .data import Collator, PromptConfig
+from .data import Collator
 from .eval import TASK_KINDS, EvalConfig, best_labels, compare, evaluate, paired_bootstrap, rank_credit, rank_metric
 from .model import PALCache
+from .settings import EvalSettings, PromptConfig   # declared in pal.settings; still importable from here
 
 # %% auto #0
-__all__ = ['PRIMARY', 'BENCH_FAMILIES', 'EvalSettings', 'candidate_labels', 'named_in', 'ranked', 'choices', 'answer_logprobs',
-           'cached_answer_logprobs', 'decode_answer', 'generate_answers', 'answer_slots', 'rank_labels', 'predict',
-           'score', 'prior_records', 'summary_table', 'verdict_table', 'ranking_bench', 'main']
+__all__ = ['PRIMARY', 'CARRIED', 'candidate_labels', 'named_in', 'ranked', 'choices', 'answer_logprobs', 'cached_answer_logprobs',
+           'decode_answer', 'generate_answers', 'answer_slots', 'rank_labels', 'predict', 'score', 'prior_records',
+           'rank_table', 'summary_table', 'verdict_table']
 
 # %% ../nbs/08a_scoring.ipynb #a1696d87
-@dataclass
-class EvalSettings:
-    "How every system of a run is evaluated (see `predict` and `pal.pipeline.run`)."
-    max_new_tokens: int | dict = field(default_factory=lambda: dict(closed=16, count=8, asr=64, caption=40, open=40))  # per kind, or one
-    gen_batch: int = 16
-    score_batch: int = 32            # candidate sequences per forward when ranking labels
-    rank_cache: bool = True          # rank labels from one cached prefill of the prompt (False: a full forward per candidate)
-    max_candidates: int | None = None  # None: rank every label of the task; k: the reference + k-1 seeded distractors
-    n_boot: int = 1000
-    n_boot_corpus: int = 200
-    enabled: bool = True             # False: train only (no tables, no verdict)
-    every_stage: bool = True         # evaluate after every stage (False: after the last only)
-    untrained: bool = True           # baseline: stage 0, connectors at their initialisation
-    text_only: tuple = ('final',)    # no-audio baseline(s): 'final' (trained weights, audio withheld), 'base' (the LLM alone)
-    rank_only: bool = False          # closed tasks: no generation, the answer is the best-ranked label (fast evaluation)
-    length_norm: bool = False        # rank labels by mean per-token log-likelihood instead of the sum
-    label_end: bool = True           # ranking scores the end token after the label too (False: the label's tokens only)
-
 PRIMARY = dict(closed='acc (log-lik rank)', count='acc (number match)', asr='WER', caption='CIDEr-D', open='token F1')
 CARRIED = ('groups', 'split', 'source_ids')   # record fields a scored record keeps: its source groups and split (the stats' clusters)
 
@@ -311,54 +293,9 @@ def verdict_table(tables: dict, recs: dict, final: str, baselines, es: EvalSetti
                              p_value=float(p.p_value.iloc[0]) if len(p) else np.nan))
     return pd.DataFrame(rows)
 
-# %% ../nbs/08a_scoring.ipynb #9fa67631
-BENCH_FAMILIES = dict(pitch=['Higher', 'Lower'], count=['2', '3', '4', '5'], order=['first', 'second'],
-                      category=['animal', 'speech', 'music', 'percussion', 'electronic', 'household', 'nature', 'alarm'],
-                      family=['piano', 'organ', 'guitar', 'bass', 'strings', 'brass', 'reed', 'pipe'],
-                      word=['one', 'two', 'three', 'four', 'five', 'six'])
-
-def ranking_bench(variant: str = 'lal', n_items: int = 2400, frames: int = 150, preset: str = 'mini', seed: int = 0,
-                  es: EvalSettings | None = None, progress: bool = False) -> dict:
-    "Seconds `predict(rank_only=True)` takes on `n_items` synthetic closed items of `BENCH_FAMILIES` with the preset's real model."
-    import time
-    from pal.build import build_model
-    from pal.config import make_run_config, run_precision
-    cfg = make_run_config(preset, variant, seed)
-    t = time.perf_counter(); model, tok, encoders = build_model(cfg); load_s = time.perf_counter() - t
-    g = torch.Generator().manual_seed(seed)
-    fams = list(BENCH_FAMILIES)
-    items = [dict(id=f'b{i}', task='cls', audio=f'clip{i}', instruction=f'Which {fams[i % len(fams)]} is it?',
-                  output=BENCH_FAMILIES[fams[i % len(fams)]][0], choices=BENCH_FAMILIES[fams[i % len(fams)]],
-                  feats={s.slot: torch.randn(frames, encoders[s.slot].dim, generator=g) for s in cfg.encoders})
-             for i in range(n_items)]
-    es = es or EvalSettings(rank_only=True, length_norm=True, label_end=False, gen_batch=16, score_batch=64)
-    t = time.perf_counter()
-    recs = predict(model, tok, items, [s.slot for s in cfg.encoders], PromptConfig(**cfg.prompt), es, {}, progress=progress)
-    secs = time.perf_counter() - t
-    return dict(variant=variant, preset=preset, items=len(recs), frames=frames, seconds=round(secs, 1),
-                items_per_s=round(len(recs) / secs, 1), load_s=round(load_s, 1), threads=torch.get_num_threads(),
-                precision=run_precision(cfg)['llm_dtype'], gen_batch=es.gen_batch)
-
-def main(argv=None):
-    "python -m pal.scoring [--variant lal] [--items 2400] [--frames 150]: time fast ranking with the mini model."
-    import argparse, json
-    from pal.assets import pal_home
-    ap = argparse.ArgumentParser(prog='python -m pal.scoring', description='Time rank-only evaluation with the mini model.')
-    ap.add_argument('--variant', default='lal'); ap.add_argument('--items', type=int, default=2400)
-    ap.add_argument('--frames', type=int, default=150); ap.add_argument('--out', default=None)
-    a = ap.parse_args(argv)
-    from pal.variants import VARIANTS
-    if a.variant not in VARIANTS: ap.error(f"--variant {a.variant}: not one of {', '.join(VARIANTS)}")
-    if a.items < 1 or a.frames < 1: ap.error(f"--items {a.items} --frames {a.frames}: both must be >= 1")
-    r = ranking_bench(a.variant, a.items, a.frames, progress=True)
-    line = (f"{r['items']} closed items ({a.frames} frames each) ranked by `{a.variant}` at the mini preset in {r['seconds']} s "
-            f"({r['items_per_s']} items/s; {r['threads']} threads, {r['precision']}; model load {r['load_s']} s)")
-    print(line)
-    out = Path(a.out) if a.out else pal_home()/'results'/f'scoring_bench_{a.variant}.md'
-    out.write_text(f"# Rank-only evaluation speed\n\nWritten by `python -m pal.scoring --variant {a.variant} --items {a.items} --frames {a.frames}`.\n\n"
-                   f"{line}\n\n```json\n{json.dumps(r, indent=1)}\n```\n")
-    return r
-
 # %% ../nbs/08a_scoring.ipynb #c68b75ab
 #| eval: false
-if __name__ == '__main__': main()
+if __name__ == '__main__':   # the rank-only speed bench that ran here is pal.rankbench now (08d_rankbench)
+    import sys
+    print("python -m pal.scoring: error: the rank-only speed bench moved to `python -m pal.rankbench` (same arguments)", file=sys.stderr)
+    sys.exit(2)

@@ -11,22 +11,23 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import torch
+from torch import nn
 
 from .assets import AssetError, _cached, cache_dir, load_llm, verify_manifest
 from .audio import SR, fade
-from .data import PromptConfig, make_record, save_records, tiny_chat_tokenizer
+from .data import make_record, save_records, tiny_chat_tokenizer
 from .encoders import _SSLAM_RENAME, EncoderOptions, SSLAMConfig, SSLAMViT, WhisperEncoder, make_encoder
+from .settings import (   # the stand-ins' names (still importable from here) and the default prompt
+    PAPER_TINY_ENCODERS, PAPER_TINY_LAYERS, PAPER_TINY_LLMS, TINY_CLAP, TINY_ENCODER, TINY_LLAMA32, TINY_LLM, TINY_QWEN25,
+    TINY_SSLAM, TINY_WHISPER_V3, PromptConfig)
 
 # %% auto #0
-__all__ = ['TINY_LLM', 'TINY_ENCODER', 'SMOKE_VERSION', 'SMOKE_LABELS', 'SMOKE_WAVES', 'SMOKE_NOTES', 'SMOKE_INSTR',
-           'PAPER_TINY_VERSION', 'TINY_LLAMA32', 'TINY_QWEN25', 'TINY_WHISPER_V3', 'TINY_SSLAM', 'TINY_CLAP',
-           'PAPER_TINY_LLMS', 'PAPER_TINY_ENCODERS', 'PAPER_TINY_LAYERS', 'TINY_SSLAM_CONFIG', 'SSLAM_FILE',
-           'PAPER_TINY_TASKS', 'tiny_llm', 'smoke_corpus', 'smoke_llm', 'tiny_whisper', 'paper_tiny_llm_config',
-           'paper_tiny_dir', 'paper_tiny_checkpoint', 'paper_tiny_llm', 'paper_tiny_encoder', 'paper_tiny_openaqa']
+__all__ = ['SMOKE_VERSION', 'SMOKE_LABELS', 'SMOKE_WAVES', 'SMOKE_NOTES', 'SMOKE_INSTR', 'PAPER_TINY_VERSION',
+           'TINY_SSLAM_CONFIG', 'SSLAM_FILE', 'PAPER_TINY_TASKS', 'tiny_llm', 'copy_task', 'collate_copy',
+           'TinyWrapped', 'smoke_corpus', 'smoke_llm', 'tiny_whisper', 'paper_tiny_llm_config', 'paper_tiny_dir',
+           'paper_tiny_checkpoint', 'paper_tiny_llm', 'paper_tiny_encoder', 'paper_tiny_openaqa']
 
 # %% ../nbs/06a_tiny.ipynb #dfa85d33
-TINY_LLM, TINY_ENCODER = 'tiny-random-llama', 'tiny-whisper'   # the names a RunConfig uses for them
-
 def tiny_llm(seed: int = 0, n_layers: int = 2, kind: str = 'llama', vocab_size: int = 99, **config):
     "A random causal LM at the HF test size (hidden 32, FFN 64, 4 heads, 2 KV heads); `config` overrides config fields."
     from transformers import LlamaConfig, LlamaForCausalLM, Qwen2Config, Qwen2ForCausalLM
@@ -37,6 +38,31 @@ def tiny_llm(seed: int = 0, n_layers: int = 2, kind: str = 'llama', vocab_size: 
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed); llm = Model(cfg)
     return llm.eval()
+
+# %% ../nbs/06a_tiny.ipynb #af7972e6
+def copy_task(n=64, vocab=99, L=12, seed=0):
+    "Examples for tests: copy the first half of a random sequence; loss only on the second half."
+    g = torch.Generator().manual_seed(seed); out = []
+    for _ in range(n):
+        x = torch.randint(3, vocab, (L // 2,), generator=g); ids = torch.cat([x, x])
+        labels = ids.clone(); labels[:L // 2] = -100
+        out.append(dict(input_ids=ids, labels=labels))
+    return out
+
+def collate_copy(exs):
+    "A batch of `copy_task` examples (all of one length): input ids, a full attention mask, labels."
+    ids = torch.stack([e['input_ids'] for e in exs]); labels = torch.stack([e['labels'] for e in exs])
+    return dict(input_ids=ids, attention_mask=torch.ones_like(ids), labels=labels)
+
+class TinyWrapped(nn.Module):
+    "A tiny Llama as `llm` plus an input adapter outside it (the 'audio' group), for trainer tests."
+    def __init__(self, seed=0):
+        super().__init__()
+        self.llm = tiny_llm(seed, n_layers=2, max_position_embeddings=64)
+        self.adapter = nn.Linear(32, 32); nn.init.eye_(self.adapter.weight); nn.init.zeros_(self.adapter.bias)
+    def forward(self, input_ids, attention_mask, labels):
+        emb = self.adapter(self.llm.get_input_embeddings()(input_ids))   # (B, L, D)
+        return self.llm(inputs_embeds=emb, attention_mask=attention_mask, labels=labels)
 
 # %% ../nbs/06a_tiny.ipynb #ed88e634
 SMOKE_VERSION = 'pal-smoke-corpus-3'   # 3: events faded with pal.audio.fade
@@ -143,10 +169,6 @@ def tiny_whisper(seed: int = 0, layer: int = -1) -> WhisperEncoder:
 
 # %% ../nbs/06a_tiny.ipynb #cd948191
 PAPER_TINY_VERSION = 'pal-paper-tiny-1'    # bump when a builder below changes what it writes
-TINY_LLAMA32, TINY_QWEN25 = 'tiny-llama-3.2', 'tiny-qwen2.5'                       # the names a RunConfig uses for them
-TINY_WHISPER_V3, TINY_SSLAM, TINY_CLAP = 'tiny-whisper-large-v3', 'tiny-sslam', 'tiny-clap'
-PAPER_TINY_LLMS, PAPER_TINY_ENCODERS = (TINY_LLAMA32, TINY_QWEN25), (TINY_WHISPER_V3, TINY_SSLAM, TINY_CLAP)
-PAPER_TINY_LAYERS = 4                      # decoder layers of both tiny LLMs (the injection routes are computed from it)
 TINY_SSLAM_CONFIG = dict(dim=32, depth=2, heads=2)   # SSLAMConfig fields; patch, mel bins, window, norms: the released ViT-B/16's
 SSLAM_FILE = 'SSLAM_pretrain.pt'
 
