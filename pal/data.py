@@ -16,7 +16,7 @@ import torch
 from torch import Tensor
 
 from .audio import AudioError, AudioWarning, load_audio, audio_hash, pad_batch
-from .settings import PromptConfig, bad_mix_alpha, bad_mix_weights   # declared in pal.settings; still importable from here
+from .settings import PromptConfig, audio_token_id, bad_mix_alpha, bad_mix_weights   # declared in pal.settings; still importable from here
 
 # %% auto #0
 __all__ = ['RECORD_KEYS', 'CHECKS', 'AUDIO_EXTS', 'OPENAQA_TASKS', 'AUDIOCAPS_NAMES', 'CLOTHO_SPLITS', 'VGGSOUND_NAMES', 'DTYPES',
@@ -591,7 +591,6 @@ class Collator:
     def encode(self, instruction: str, output: str | None, n_tokens: list, where: str = '') -> tuple[list, list]:
         "(input ids, labels) of one example; `n_tokens[i]` placeholders of encoder i go at the audio position."
         before, after, answer = self.texts(instruction, output if self.train else None)
-        from pal.model import audio_token_id        # the model owns the placeholder ids (imported here: pal.data stays light)
         audio = [audio_token_id(i) for i, n in enumerate(n_tokens) for _ in range(int(n))]
         prompt = self._ids(before) + audio + self._ids(after)
         ans = self._ids(answer)

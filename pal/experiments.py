@@ -14,8 +14,8 @@ import torch
 
 from .assets import pal_home
 from .config import (PRESETS, TEST_PRESETS, RunConfig, make_run_config, missing, preset_encoders, run_key, study_config,
-                        study_encoders, study_primary)
-from .model import LORA_FFN
+                        study_encoders, study_primary, STUDY_SEEDS)
+from .systems import LORA_FFN
 from .pipeline import load_run, run, runs_root
 from .stats import (ENSEMBLE, FFN_ADAPTED, NI_MARGIN, PRIMARY_CONTRASTS, SINGLE, bootstrap_contrast, family_table,
                        score_matrix, verdict_table)
@@ -39,7 +39,6 @@ def delay_layer(preset: str) -> int:
     return make_run_config(preset, 'delayed').encoders[0].injection['start_layer']
 
 # %% ../nbs/12_experiments.ipynb #5d1e0a02
-STUDY_SEEDS = {'smoke': (0, 1), 'paper-tiny': (0, 1), 'mini': (0, 1, 2), 'paper': (0, 1, 2)}   # training seeds of every study system
 
 def study_system(name: str, seed: int = 0, preset: str = 'mini', **kw) -> RunConfig:
     """The study run of system `name`: a row of `pal.systems` (a variant; 'lal+ffn': the FFN adapted too; 'single:crepe':

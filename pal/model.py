@@ -26,7 +26,7 @@ __all__ = ['AUDIO_TOKEN_BASE', 'MODES', 'LAL_ROUTES', 'LAL_ROUTE', 'LAL_GROUP', 
            'LayerSide', 'GatedCrossAttentionBlock', 'PALCache', 'add_lora']
 
 # %% ../nbs/04_model.ipynb #95bce3f6
-AUDIO_TOKEN_BASE = -200
+from .settings import AUDIO_TOKEN_BASE, audio_token_id   # the placeholder ids: one definition, shared with the collator
 MODES = ('plits', 'lal', 'pal_unified', 'flamingo')
 
 LAL_ROUTES = ('batched', 'per_layer')
@@ -41,10 +41,6 @@ def lal_route(route: str, group: int | None = None):
     before, LAL_ROUTE, LAL_GROUP = (LAL_ROUTE, LAL_GROUP), route, group
     try: yield
     finally: LAL_ROUTE, LAL_GROUP = before
-
-def audio_token_id(i: int) -> int:
-    "Placeholder id of encoder number `i` (its index in `PALConfig.encoders`)."
-    return AUDIO_TOKEN_BASE - i
 
 @dataclass
 class InjectionConfig:

@@ -15,7 +15,6 @@ from .corpus import load_records
 from .suite import build_suite
 from .data import DataWarning, FeatureCache, load_openaqa
 from .eval import TASK_KINDS
-from .tiny import paper_tiny_openaqa, smoke_corpus
 
 # %% auto #0
 __all__ = ['mini_corpus_dir', 'recipe_hash', 'corpus_recipe', 'check_recipe', 'load_corpus', 'per_task', 'select_data',
@@ -55,6 +54,7 @@ def load_corpus(corpus: CorpusSettings, work: Path, corpus_dir=None) -> dict[str
         d, m = None, corpus.manifests
         if corpus.source == 'tiny-openaqa':                              # paper-tiny: synthesised manifests, written once
             d = Path(corpus_dir) if corpus_dir else Path(work)/'tiny-openaqa'
+            from pal.tiny import paper_tiny_openaqa                     # the test stand-ins load only for a test corpus
             m = paper_tiny_openaqa(d, corpus.n_per_task, corpus.seed)
         for k in ('train', 'test'):
             if k not in m: raise ValueError(f"CorpusSettings.manifests: the 'openaqa' source needs a {k!r} manifest path")
@@ -62,6 +62,7 @@ def load_corpus(corpus: CorpusSettings, work: Path, corpus_dir=None) -> dict[str
         if d is not None: out['recipe'] = recipe_hash(d)
         return out
     if corpus.source == 'smoke':
+        from pal.tiny import smoke_corpus                                 # the test stand-ins load only for a test corpus
         d = smoke_corpus(Path(corpus_dir) if corpus_dir else Path(work)/'smoke-corpus', corpus.n_per_task, corpus.seed)
     elif corpus.source == 'suite': d = Path(build_suite(corpus_dir, seed=corpus.seed, scale=corpus.scale, verbose=False))
     else: d = mini_corpus_dir(corpus, corpus_dir)

@@ -102,3 +102,9 @@ TINY_LLAMA32, TINY_QWEN25 = 'tiny-llama-3.2', 'tiny-qwen2.5'                    
 TINY_WHISPER_V3, TINY_SSLAM, TINY_CLAP = 'tiny-whisper-large-v3', 'tiny-sslam', 'tiny-clap'
 PAPER_TINY_LLMS, PAPER_TINY_ENCODERS = (TINY_LLAMA32, TINY_QWEN25), (TINY_WHISPER_V3, TINY_SSLAM, TINY_CLAP)
 PAPER_TINY_LAYERS = 4                      # decoder layers of both tiny LLMs (the injection routes are computed from it)
+
+AUDIO_TOKEN_BASE = -200   # the collator's placeholder ids for audio tokens: encoder i writes AUDIO_TOKEN_BASE - i
+
+def audio_token_id(i: int) -> int:
+    "Placeholder id of encoder number `i` (its index in `PALConfig.encoders`): the collator writes it, the model reads it."
+    return AUDIO_TOKEN_BASE - i
