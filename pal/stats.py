@@ -5,42 +5,58 @@
 # %% ../nbs/08b_stats.ipynb #007c99b1
 from __future__ import annotations
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, stats as sps
 
-from .eval import rank_correct, record_key
+from .eval import rank_credit, record_key
 from .variants import VARIANTS
 
 # %% auto #0
-__all__ = ['SUPERIORITY', 'NON_INFERIORITY', 'NI_MARGIN', 'FFN_ADAPTED', 'SINGLE', 'ENSEMBLE', 'PRIMARY_CONTRASTS', 'item_scores',
-           'macro_accuracy', 'score_matrix', 'bootstrap_contrast', 'verdict', 'simulate_correct', 'holm',
-           'benjamini_hochberg', 'paired_contrast', 'non_inferiority', 'Contrast', 'verdict_table', 'family_table']
+__all__ = ['T_METHOD', 'T_SATTERTHWAITE', 'BOOTSTRAP', 'METHODS', 'SUPERIORITY', 'NON_INFERIORITY', 'NI_MARGIN', 'FFN_ADAPTED',
+           'SINGLE', 'ENSEMBLE', 'PRIMARY_CONTRASTS', 'item_scores', 'macro_accuracy', 'score_matrix',
+           'bootstrap_contrast', 'verdict', 'simulate_correct', 'holm', 'benjamini_hochberg', 'paired_contrast',
+           'non_inferiority', 'Contrast', 'verdict_table', 'family_table']
 
 # %% ../nbs/08b_stats.ipynb #01560015
-def _cluster_of(r: dict, key: str) -> tuple:
-    "An item's cluster: its record's source `groups` as a sorted tuple, or its own id when it has none."
+def _cluster_of(r: dict, i: int, key: str, require: bool) -> tuple:
+    """An item's cluster: its record's source `groups` as a sorted tuple. A record without them is an error, or, with
+    `require=False`, its own cluster `(id,)`."""
     g = r.get('groups')
     g = [g] if isinstance(g, str) else list(g or [])
-    return tuple(sorted({str(x) for x in g})) or (key,)
+    groups = tuple(sorted({str(x) for x in g}))
+    if groups: return groups
+    if require:
+        raise ValueError(f"item_scores: record {i} (id {key!r}) carries no source groups ('groups'): these records were "
+                         "scored without them; rescore or re-run them (require_groups=False treats each item as its own "
+                         "cluster, for records that cannot carry groups)")
+    return (key,)
 
-def item_scores(records, length_norm: bool = False, by: tuple = ('task',)) -> pd.DataFrame:
-    """One row per ranked item (family, id, cluster, correct): correct is 1 iff the reference alone has the highest label
-    score; cluster is the record's source `groups` (a sorted tuple), or (id,) for a record without them."""
+def item_scores(records, length_norm: bool = False, by: tuple = ('task',), require_groups: bool = True,
+                split: str | None = None) -> pd.DataFrame:
+    """One row per ranked item (family, id, cluster, correct): `correct` is the item's credit under the project's tie
+    rule, `pal.eval.rank_credit` (1/k when the reference is among k labels tied for the best score, else 0); `cluster` is
+    the record's source `groups` as a sorted tuple (required unless `require_groups=False`). With `split`, only the
+    ranked records whose `split` equals it ('test', 'test_oos'); a ranked record without a `split` is then an error."""
     rows, seen = [], set()
     for i, r in enumerate(records):
         if not isinstance(r, dict): raise TypeError(f"item_scores: record {i} is a {type(r).__name__}, not a dict")
         if r.get('label_scores') is None or r.get('labels') is not None: continue   # generated only, or multi-label
+        if split is not None:
+            if r.get('split') is None:
+                raise ValueError(f"item_scores: record {i} (id {record_key(r)!r}) has no 'split', so split={split!r} "
+                                 "cannot select it")
+            if r['split'] != split: continue
         if any(r.get(f) is None for f in (*by, 'output')):
             raise ValueError(f"item_scores: record {i} needs the fields {(*by, 'output')} to be scored")
         fam, key = '/'.join(str(r[f]) for f in by), record_key(r)
         if (fam, key) in seen: raise ValueError(f"item_scores: record {i}: item {key!r} of family {fam!r} appears twice")
         seen.add((fam, key))
-        try: ok = rank_correct(r['label_scores'], r['output'], r.get('label_ntokens'), length_norm)
+        try: credit = rank_credit(r['label_scores'], r['output'], r.get('label_ntokens'), length_norm)
         except ValueError as e: raise ValueError(f"item_scores: record {i}: {e}") from None
-        rows.append(dict(family=fam, id=key, cluster=_cluster_of(r, key), correct=int(ok)))
-    df = pd.DataFrame(rows, columns=['family', 'id', 'cluster', 'correct'])
+        rows.append(dict(family=fam, id=key, cluster=_cluster_of(r, i, key, require_groups), correct=float(credit)))
+    df = pd.DataFrame(rows, columns=['family', 'id', 'cluster', 'correct']).astype({'correct': float})
     return df.sort_values(['family', 'id'], kind='stable', ignore_index=True)
 
 # %% ../nbs/08b_stats.ipynb #948af0a7
@@ -59,13 +75,15 @@ def macro_accuracy(scores: pd.DataFrame, families=None) -> float:
     return float(scores.groupby('family')['correct'].mean().loc[fams].mean())
 
 # %% ../nbs/08b_stats.ipynb #ed1253d1
-def score_matrix(runs: dict, families=None, length_norm: bool = False, by: tuple = ('task',)):
-    """One system's `{seed: records}` as (x, items, seeds): x (S, N) 0/1 correctness, items (N rows: family, id, cluster)
-    sorted, seeds sorted. Every seed must have been evaluated on the same items (with the same source groups)."""
+def score_matrix(runs: dict, families=None, length_norm: bool = False, by: tuple = ('task',), require_groups: bool = True,
+                 split: str | None = None):
+    """One system's `{seed: records}` as (x, items, seeds): x (S, N) the items' credits in [0, 1], items (N rows: family,
+    id, cluster) sorted, seeds sorted. Every seed must have been evaluated on the same items (with the same source
+    groups). `require_groups` and `split` as in `item_scores`."""
     if not isinstance(runs, dict) or not runs:
         raise ValueError("score_matrix: give one system's runs as a non-empty {seed: records}")
     seeds = tuple(sorted(runs))
-    tables = [item_scores(runs[s], length_norm, by) for s in seeds]
+    tables = [item_scores(runs[s], length_norm, by, require_groups, split) for s in seeds]
     fams = _families(tables[0], families)
     tables = [t[t['family'].isin(fams)].reset_index(drop=True) for t in tables]
     items = tables[0][['family', 'id', 'cluster']]
@@ -75,11 +93,133 @@ def score_matrix(runs: dict, families=None, length_norm: bool = False, by: tuple
     x = np.stack([t['correct'].to_numpy(dtype=float) for t in tables])                 # (S, N)
     return x, items, seeds
 
-# %% ../nbs/08b_stats.ipynb #a8a8b3d7
-_z = NormalDist().inv_cdf
-_TOL = 1e-12   # differences closer to 0 than this count as 0 (sums of 0/1 flags are exact; rescaled ones may not be)
+# %% ../nbs/08b_stats.ipynb #c7a1e001
+T_METHOD = 't-min-df'              # the default method of `bootstrap_contrast`: Student t, the smallest df of the parts
+T_SATTERTHWAITE = 't-satterthwaite'  # the same variance, Welch-Satterthwaite df (liberal at 3 seeds: shown below)
+BOOTSTRAP = 'bootstrap'              # the two-level bootstrap (undercovers at 3 seeds: shown below)
+METHODS = (T_METHOD, T_SATTERTHWAITE, BOOTSTRAP)
+_TOL = 1e-12        # effects and SEs closer to 0 than this count as 0 (credits of 1/k make sums inexact)
 _FEW_CLUSTERS = 5   # a family with fewer source groups than this gets a note: its interval rests on too few of them
 
+def _group_index(cluster, n: int):
+    """Each item's source groups as indices into the C distinct groups: (idx (N, G) padded with C, C). An item's
+    cluster is one id, or a tuple / list / set / array of ids (an item made of several sources)."""
+    seq = (tuple, list, set, frozenset, np.ndarray)
+    sets = [(c if len(c) == 1 else sorted(set(c), key=str)) if isinstance(c, seq) else [c] for c in cluster]
+    if len(sets) != n: raise ValueError(f"bootstrap_contrast: {len(sets)} clusters for {n} items")
+    empty = [i for i, s in enumerate(sets) if not s]
+    if empty: raise ValueError(f"bootstrap_contrast: item {empty[0]} has an empty cluster")
+    ids = {g: k for k, g in enumerate(dict.fromkeys(g for s in sets for g in s))}   # first appearance: reproducible
+    idx = np.full((n, max(map(len, sets))), len(ids))                            # (N, G)
+    if idx.shape[1] == 1: idx[:, 0] = [ids[g] for s in sets for g in s]        # one group per item: at once
+    else:
+        for i, s in enumerate(sets): idx[i, :len(s)] = [ids[g] for g in s]
+    return idx, len(ids)
+
+def _macro_design(family, cluster=None) -> dict:
+    """What the variance of a macro mean needs from the design alone (not from the answers), for family (N,) and
+    cluster (N,) or None (each item its own): names, fam_pos (item positions per family), w (N,) the macro weights
+    1/(F n_f), per_fam (groups per family), idx and C (as `_group_index`; None and N without clusters), and for the
+    sandwich: G (N, C) (group totals of a macro residual are v @ G; None without clusters), its calibration k and its
+    degrees of freedom df, both from the working model (one effect per source group, an item the mean of its groups')."""
+    family = np.asarray(family)
+    N, names = len(family), list(dict.fromkeys(family.tolist()))
+    fam_pos = [np.flatnonzero(family == f) for f in names]                       # item positions per family
+    F, n_f = len(names), np.array([len(p) for p in fam_pos], dtype=float)       # (F,) items per family
+    w = np.empty(N)
+    for p in fam_pos: w[p] = 1 / (F * len(p))                                    # (N,) macro weights, sum 1
+    des = dict(names=names, fam_pos=fam_pos, w=w)
+    if cluster is None:                                                          # every item its own group
+        wf = 1 / (F * n_f)                                                       # (F,) an item's weight, per family
+        true, tr_h, tr_h2 = (wf**2 * n_f).sum(), (wf**2 * (n_f - 1)).sum(), (wf**4 * (n_f - 1)).sum()
+        des |= dict(per_fam=n_f.astype(int).tolist(), idx=None, C=N, G=None)
+    else:
+        idx, C = _group_index(cluster, N)                                        # (N, G), C groups
+        Z = np.zeros((N, C + 1))
+        Z[np.arange(N)[:, None], idx] = 1.0
+        Z = Z[:, :C]                                                             # (N, C) membership, padding dropped
+        G = Z.copy()
+        for p in fam_pos: G[p] -= Z[p].mean(0)                                   # centred within each family ...
+        G *= w[:, None]                                                          # (N, C) ... and weighted: W P Z
+        B = Z / Z.sum(1, keepdims=True)                                          # (N, C) an item: mean of its groups
+        M = G.T @ B                                                              # (C, C) group totals per unit effect
+        true, tr_h, tr_h2 = np.sum((B.T @ w) ** 2), np.sum(M**2), np.sum((M.T @ M) ** 2)
+        des |= dict(per_fam=[len(np.setdiff1d(idx[p], [C])) for p in fam_pos], idx=idx, C=C, G=G)
+    ok = tr_h > _TOL**2                                                          # False: no group can vary
+    return des | dict(k=true / tr_h if ok else 1.0, df=tr_h**2 / tr_h2 if ok else np.inf)
+
+def _sandwich(v, des) -> np.ndarray:
+    """The calibrated cluster-robust variance of the macro mean `w @ v`: k times the sum over source groups of the squared
+    group totals of its residuals (each item's deviation from its family's mean, weighted). v (..., N) -> (...)."""
+    if des['G'] is not None: t = v @ des['G']                                    # (..., C) group totals
+    else:
+        t = np.array(v, dtype=float)                                             # (..., N) each item its own group
+        for p in des['fam_pos']: t[..., p] -= t[..., p].mean(-1, keepdims=True)
+        t *= des['w']
+    return des['k'] * (t**2).sum(-1)                                             # (...)
+
+def _variance_parts(x, des) -> tuple:
+    """The seed-mean macro of x (..., S, N) and its variance in two parts: (mean, v_seed, v_clus), each (...).
+    v_seed: the sample variance of the S per-seed macros / S (S-1 degrees of freedom; 0 for one seed); v_clus: the
+    sandwich of the items' seed means, less the per-seed noise it holds (the sandwich of each seed's deviations,
+    / (S (S-1))), at least 0."""
+    S = x.shape[-2]
+    per_seed = x @ des['w']                                                      # (..., S) macro of each seed
+    xm = x.mean(-2)                                                              # (..., N) each item over the seeds
+    q_mean = _sandwich(xm, des)                                                  # (...)
+    if S == 1: return per_seed[..., 0], np.zeros_like(q_mean), q_mean            # one seed: its noise stays in
+    q_noise = _sandwich(x - xm[..., None, :], des).sum(-1) / (S * (S - 1))      # (...) per-seed noise in q_mean
+    return per_seed.mean(-1), per_seed.var(-1, ddof=1) / S, np.maximum(q_mean - q_noise, 0.0)
+
+def _power(ncp, crit, df, two_sided: bool) -> np.ndarray:
+    """Probability that a t statistic with `df` degrees of freedom (a normal one where df is infinite) and non-centrality
+    `ncp` exceeds `crit` (two-sided: |t| exceeds it)."""
+    ncp, crit, df = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (ncp, crit, df)))
+    fin = np.isfinite(df)
+    dff = np.where(fin, df, 1.0)                                                 # placeholder where normal
+    up = np.where(fin, sps.nct.sf(crit, dff, ncp), sps.norm.sf(crit - ncp))
+    if not two_sided: return up
+    return up + np.where(fin, sps.nct.sf(crit, dff, -ncp), sps.norm.sf(crit + ncp))
+
+def _ncp_for(power: float, crit: float, df: float, two_sided: bool) -> float:
+    "The non-centrality at which the test of `_power` reaches `power` (bisection; the bracket doubles until it holds it)."
+    f = lambda d: float(_power(d, crit, df, two_sided)) - power
+    hi = 2 * crit + 4
+    while f(hi) < 0:
+        hi *= 2
+        if hi > 1e6: raise ValueError(f"_ncp_for: power {power} is out of reach at df={df}")
+    return optimize.brentq(f, 0.0, hi, xtol=1e-10)
+
+def _t_contrast(a, b, des, paired: bool = True, level: float = 0.95, margin: float | None = None,
+                alpha: float = 0.05, method: str = T_METHOD) -> dict:
+    """The seed-mean macro difference of a - b, a and b (..., S, N) on the same items, with its variance (between-seed
+    part + cluster part, per `_variance_parts`; paired: of the differences, else the two systems' parts added), its
+    degrees of freedom (T_METHOD: the smallest of the parts'; T_SATTERTHWAITE: Welch-Satterthwaite's), the Student t
+    interval at `level`, the two-sided p, and with `margin` the non-inferiority p_ni (two-sided scale) and the power of
+    that test (p_ni < alpha) at a true difference of 0, at the estimated SE and df. Arrays of shape (...), so that one
+    call does a whole simulation."""
+    S = a.shape[-2]
+    parts = [_variance_parts(a - b, des)] if paired else [_variance_parts(a, des), _variance_parts(b, des)]
+    effect = parts[0][0] if paired else parts[0][0] - parts[1][0]                # (...)
+    comps = [(v, S - 1.0) for _, v, _ in parts if S > 1] + [(v, des['df']) for *_, v in parts]
+    var = sum(v for v, _ in comps)                                               # (...)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        if method == T_SATTERTHWAITE: df = var**2 / sum(v**2 / d for v, d in comps)   # (...) Welch-Satterthwaite
+        else: df = np.full(np.shape(var), min(d for _, d in comps))                    # (...) the smallest
+        se = np.sqrt(var)
+        ok = se > _TOL                                                           # False: a collapsed interval
+        df = np.where(ok, df, np.nan)
+        crit = sps.t.ppf(0.5 + level / 2, df)                                    # (...)
+        out = dict(effect=effect, se=se, df=df, ok=ok, lo=effect - crit * se, hi=effect + crit * se,
+                   seed_share=np.where(ok, sum(v for _, v, _ in parts) / var, np.nan),
+                   p=np.where(ok, 2 * sps.t.sf(np.abs(effect) / se, df), np.where(np.abs(effect) <= _TOL, 1.0, 0.0)))
+        if margin is not None:
+            z = (effect + margin) / se
+            out['p_ni'] = np.where(ok, np.minimum(1.0, 2 * sps.t.sf(z, df)), np.where(effect + margin > _TOL, 0.0, 1.0))
+            out['power_ni'] = np.where(ok, _power(margin / se, sps.t.ppf(1 - alpha / 2, df), df, False), np.nan)
+    return out
+
+# %% ../nbs/08b_stats.ipynb #a8a8b3d7
 def _per_seed_macro(x, fam_pos) -> np.ndarray:
     "Macro accuracy of each seed: x (S, N) -> (S,)."
     return np.mean([x[:, p].mean(1) for p in fam_pos], 0)
@@ -110,21 +250,6 @@ def _resampled(m, seed_draw) -> np.ndarray:
     k = np.sqrt(S / (S - 1))                                                     # resampling S values loses (S-1)/S
     return (mbar + k * (np.take_along_axis(m, seed_draw, 1) - mbar)).mean(1)    # (B,)
 
-def _group_index(cluster, n: int):
-    """Each item's source groups as indices into the C distinct groups: (idx (N, G) padded with C, C). An item's
-    cluster is one id, or a tuple / list / set / array of ids (an item made of several sources)."""
-    seq = (tuple, list, set, frozenset, np.ndarray)
-    sets = [(c if len(c) == 1 else sorted(set(c), key=str)) if isinstance(c, seq) else [c] for c in cluster]
-    if len(sets) != n: raise ValueError(f"bootstrap_contrast: {len(sets)} clusters for {n} items")
-    empty = [i for i, s in enumerate(sets) if not s]
-    if empty: raise ValueError(f"bootstrap_contrast: item {empty[0]} has an empty cluster")
-    ids = {g: k for k, g in enumerate(dict.fromkeys(g for s in sets for g in s))}   # first appearance: reproducible
-    idx = np.full((n, max(map(len, sets))), len(ids))                            # (N, G)
-    if idx.shape[1] == 1: idx[:, 0] = [ids[g] for s in sets for g in s]        # one group per item: at once
-    else:
-        for i, s in enumerate(sets): idx[i, :len(s)] = [ids[g] for g in s]
-    return idx, len(ids)
-
 def _cluster_weights(rng, idx, C: int, fam_pos, b: int) -> np.ndarray:
     """Item weights (b, N) of b resamples of the C groups with replacement: an item weighs its group's count (the
     product of its groups' counts); a draw that leaves a family without items is drawn again."""
@@ -139,32 +264,11 @@ def _cluster_weights(rng, idx, C: int, fam_pos, b: int) -> np.ndarray:
         if not len(todo): return w
     raise ValueError("bootstrap_contrast: a family got no source group in 100 draws")
 
-def bootstrap_contrast(system, baselines, family, n_boot: int = 2000, seed: int = 0, level: float = 0.95,
-                       paired: bool = True, margin: float | None = None, alpha: float = 0.05, power: float = 0.8,
-                       chunk: int = 250, cluster=None) -> dict:
-    """Mean over seeds of the macro-accuracy difference `system` - `baselines` (the better one if several), with a
-    two-level bootstrap (seeds, then items within each family; with `cluster`, the items' source groups). system (S, N)
-    and baselines (S, N) or (K, S, N): correctness on the same seeds and items; family (N,): each item's family;
-    cluster (N,): each item's source group, or a tuple of groups for an item made of several sources."""
-    x = np.asarray(system, dtype=float)                                          # (S, N)
-    xb = np.asarray(baselines, dtype=float)
-    if xb.ndim == 2: xb = xb[None]                                               # (K, S, N)
-    family = np.asarray(family)
-    if x.ndim != 2 or xb.ndim != 3 or xb.shape[1:] != x.shape or family.shape != (x.shape[1],):
-        raise ValueError(f"bootstrap_contrast: system {x.shape}, baselines {xb.shape} and family {family.shape} "
-                         "must be (S, N), (K, S, N) and (N,)")
-    if n_boot < 100: raise ValueError(f"bootstrap_contrast: n_boot={n_boot} is too few for a 95% interval")
-    if margin is not None and not margin > 0: raise ValueError(f"bootstrap_contrast: margin={margin} must be > 0")
-    S, N = x.shape
-    names = list(dict.fromkeys(family.tolist()))
-    fam_pos = [np.flatnonzero(family == f) for f in names]                        # item positions per family
-    if cluster is not None:
-        idx, C = _group_index(cluster, N)                                        # (N, G), number of groups
-        per_fam = [len(np.setdiff1d(idx[p], [C])) for p in fam_pos]               # groups per family
-        scale = _cluster_scale(per_fam)                                          # (F,)
-    base_seed = np.stack([_per_seed_macro(b, fam_pos) for b in xb])              # (K, S)
-    pick = int(np.argmax(base_seed.mean(1)))                                     # the better baseline
-    per_seed = _per_seed_macro(x, fam_pos) - base_seed[pick]                     # (S,)
+def _bootstrap_dist(x, xb, des, paired: bool, clustered: bool, n_boot: int, seed: int, chunk: int) -> np.ndarray:
+    """`method='bootstrap'`: n_boot replicates (n_boot,) of the seed-mean macro difference x (S, N) - the better of
+    xb (K, S, N), resampling seeds, then items (or with `clustered`, the design's source groups) within each family."""
+    S, fam_pos = x.shape[0], des['fam_pos']
+    if clustered: scale = _cluster_scale(des['per_fam'])                         # (F,)
     rng = np.random.default_rng(seed)
     arrays = [x - b for b in xb] if paired else [x, *xb]                         # paired: one difference per baseline
     dist = []
@@ -173,29 +277,73 @@ def bootstrap_contrast(system, baselines, family, n_boot: int = 2000, seed: int 
         t = []
         for i, a in enumerate(arrays):
             if i == 0 or not paired:                                             # paired: one draw for every array
-                if cluster is None: draws = [p[rng.integers(0, len(p), (b, len(p)))] for p in fam_pos]  # (b, n_f) each
-                else: w = _cluster_weights(rng, idx, C, fam_pos, b)                                 # (b, N) weights
+                if not clustered: draws = [p[rng.integers(0, len(p), (b, len(p)))] for p in fam_pos]  # (b, n_f) each
+                else: w = _cluster_weights(rng, des['idx'], des['C'], fam_pos, b)                  # (b, N) weights
                 seed_draw = rng.integers(0, S, (b, S))                                              # (b, S) seeds
-            m = _item_level(a, draws) if cluster is None else _cluster_level(a, w, fam_pos, scale)  # (b, S)
+            m = _item_level(a, draws) if not clustered else _cluster_level(a, w, fam_pos, scale)    # (b, S)
             t.append(_resampled(m, seed_draw))                                   # (b,)
         dist.append(np.min(t, 0) if paired else t[0] - np.max(t[1:], 0))        # system - the better baseline
-    dist = np.concatenate(dist)                                                  # (n_boot,)
-    lo, hi = np.percentile(dist, [50 * (1 - level), 50 * (1 + level)])
-    p = min(1.0, 2 * min((dist <= _TOL).sum() + 1, (dist >= -_TOL).sum() + 1) / (n_boot + 1))
-    se = float(dist.std(ddof=1))
-    collapsed = hi - lo <= _TOL
-    note = [f"collapsed interval: {level:.0%} of resamples give {lo:+.4f}"] if collapsed else []
-    few = [f"{f} {k}" for f, k in zip(names, per_fam) if k < _FEW_CLUSTERS] if cluster is not None else []
+    return np.concatenate(dist)                                                  # (n_boot,)
+
+# %% ../nbs/08b_stats.ipynb #c7a1e003
+def bootstrap_contrast(system, baselines, family, n_boot: int = 2000, seed: int = 0, level: float = 0.95,
+                       paired: bool = True, margin: float | None = None, alpha: float = 0.05, power: float = 0.8,
+                       chunk: int = 250, cluster=None, method: str = T_METHOD) -> dict:
+    """Mean over seeds of the macro-accuracy difference `system` - `baselines` (the better one if several), with its
+    interval, p-value, MDE and power. system (S, N) and baselines (S, N) or (K, S, N): credits on the same seeds and
+    items; family (N,): each item's family; cluster (N,): each item's source group, or a tuple of groups for an item made
+    of several sources (None: each item its own). `method`: T_METHOD ('t-min-df', the default: between-seed + cluster
+    variance, Student t with the smaller df of the two; `n_boot`, `seed` and `chunk` unused), T_SATTERTHWAITE (the same
+    with Welch-Satterthwaite df) or BOOTSTRAP (the two-level bootstrap)."""
+    x = np.asarray(system, dtype=float)                                          # (S, N)
+    xb = np.asarray(baselines, dtype=float)
+    if xb.ndim == 2: xb = xb[None]                                               # (K, S, N)
+    family = np.asarray(family)
+    if x.ndim != 2 or xb.ndim != 3 or xb.shape[1:] != x.shape or family.shape != (x.shape[1],):
+        raise ValueError(f"bootstrap_contrast: system {x.shape}, baselines {xb.shape} and family {family.shape} "
+                         "must be (S, N), (K, S, N) and (N,)")
+    if method not in METHODS: raise ValueError(f"bootstrap_contrast: method {method!r} is not one of {METHODS}")
+    if method == BOOTSTRAP and n_boot < 100:
+        raise ValueError(f"bootstrap_contrast: n_boot={n_boot} is too few for a 95% interval")
+    if margin is not None and not margin > 0: raise ValueError(f"bootstrap_contrast: margin={margin} must be > 0")
+    if not alpha < power < 1: raise ValueError(f"bootstrap_contrast: power={power} must lie in (alpha={alpha}, 1)")
+    S, N = x.shape
+    des = _macro_design(family, cluster)
+    base_seed = np.stack([_per_seed_macro(b, des['fam_pos']) for b in xb])       # (K, S)
+    pick = int(np.argmax(base_seed.mean(1)))                                     # the better baseline
+    per_seed = _per_seed_macro(x, des['fam_pos']) - base_seed[pick]              # (S,)
+    if method != BOOTSTRAP:
+        r = {k: float(v) for k, v in _t_contrast(x, xb[pick], des, paired, level, margin, alpha, method).items()}
+        collapsed, lo, hi, p, se, df = not r['ok'], r['lo'], r['hi'], r['p'], r['se'], r['df']
+        seed_share, n_boot = r['seed_share'], 0
+        p_ni = r.get('p_ni')
+    else:
+        dist = _bootstrap_dist(x, xb, des, paired, cluster is not None, n_boot, seed, chunk)   # (n_boot,)
+        lo, hi = np.percentile(dist, [50 * (1 - level), 50 * (1 + level)])
+        p = min(1.0, 2 * min((dist <= _TOL).sum() + 1, (dist >= -_TOL).sum() + 1) / (n_boot + 1))
+        se, df = float(dist.std(ddof=1)), np.inf                                 # df: a normal reference for the MDE
+        collapsed = hi - lo <= _TOL
+        seed_share = float(min(1.0, per_seed.var(ddof=1) / S / se**2)) if S > 1 and se > 0 else np.nan
+        if margin is not None: p_ni = float(min(1.0, 2 * ((dist <= -margin + _TOL).sum() + 1) / (n_boot + 1)))
+    if not collapsed: note = []
+    elif method == BOOTSTRAP: note = [f"collapsed interval: {level:.0%} of resamples give {lo:+.4f}"]
+    else: note = [f"collapsed interval: the difference is {per_seed.mean():+.4f} on every seed, without item variation"]
+    if S == 1: note.append("one seed: the interval covers the test items, not seed-to-seed variation")
+    few = [f"{f} {k}" for f, k in zip(des['names'], des['per_fam']) if k < _FEW_CLUSTERS] if cluster is not None else []
     if few: note.append(f"few source groups ({', '.join(few)}): the interval rests on them alone")
-    out = dict(effect=float(per_seed.mean()), ci=None if collapsed else (float(lo), float(hi)), p=float(p), se=se,
-               mde=np.nan if collapsed else float((_z(1 - alpha / 2) + _z(power)) * se), note='; '.join(note),
-               n_seeds=S, n_items=N, n_clusters=N if cluster is None else C, n_families=len(fam_pos), n_boot=n_boot,
-               per_seed=per_seed.tolist(),
-               seed_share=float(min(1.0, per_seed.var(ddof=1) / S / se**2)) if S > 1 and se > 0 else np.nan,
-               baseline_pick=pick, paired=paired, clustered=cluster is not None)
+    crit = float(sps.t.ppf(1 - alpha / 2, df)) if not collapsed else np.nan     # the test's critical value
+    if collapsed: mde = np.nan                                                   # MDE: of the test that was run
+    elif margin is None: mde = _ncp_for(power, crit, df, True) * se              # two-sided: |true difference|
+    else: mde = -margin + _ncp_for(power, crit, df, False) * se                  # NI: true difference shown NI
+    out = dict(effect=float(per_seed.mean()), ci=None if collapsed else (float(lo), float(hi)), p=float(p), se=float(se),
+               mde=float(mde), note='; '.join(note), n_seeds=S, n_items=N, n_clusters=des['C'],
+               n_families=len(des['names']), n_boot=n_boot, per_seed=per_seed.tolist(), seed_share=float(seed_share),
+               baseline_pick=pick, paired=paired, clustered=cluster is not None, method=method,
+               df=float(df) if not collapsed else np.nan,
+               clusters_per_family=dict(zip(des['names'], des['per_fam'])))
     if margin is not None:
-        out['margin'] = margin
-        out['p_ni'] = float(min(1.0, 2 * ((dist <= -margin + _TOL).sum() + 1) / (n_boot + 1)))
+        out |= dict(margin=margin, p_ni=float(p_ni),
+                    power_ni=np.nan if collapsed else float(_power(margin / se, crit, df, False)))
     return out
 
 # %% ../nbs/08b_stats.ipynb #80469870
@@ -209,34 +357,54 @@ def verdict(kind: str, effect: float, p: float, alpha: float = 0.05) -> str:
     return 'better' if effect > 0 else 'worse'
 
 # %% ../nbs/08b_stats.ipynb #f8b7d540
-def simulate_correct(n_seeds: int = 3, n_items: int = 400, n_families: int = 6, effects=(0.0, 0.10), base: float = 0.5,
+def simulate_correct(n_seeds: int = 3, n_items=400, n_families: int = 6, effects=(0.0, 0.10), base: float = 0.5,
                      spread: float = 0.5, difficulty=None, seed_sd: float = 0.02, item_sd: float = 0.05, rng=0,
-                     n_clusters=None, cluster_sd: float = 0.0):
-    """Synthetic 0/1 correctness of len(effects) systems on shared items: ((K, S, F*n) array, family of each item).
+                     n_clusters=None, cluster_sd: float = 0.0, shared_sources: bool = False, tie_rate: float = 0.0,
+                     shifts: str = 'normal', n_reps: int | None = None):
+    """Synthetic credits of len(effects) systems on shared items: ((K, S, N) array, family of each item (N,)).
     Item i is solved with probability difficulty_i (default: uniform, `spread` wide around `base`) + the system's effect
     + a seed shift (per system, seed and family; sd `seed_sd`) + an item-by-system shift (sd `item_sd`, shared by the
-    seeds), clipped to [0, 1]. With `n_clusters` (one count, or one per family) the items of a family come from that
-    many sources (item j of a family from source j mod n_clusters), each with a shift per system (sd `cluster_sd`,
-    shared by its items and the seeds), and each item's source is returned too: (x, family, cluster)."""
+    seeds), clipped to [0, 1]. `n_items`: one count, or one per family. With `n_clusters` (one count, or one per family)
+    the items of a family come from that many sources (item j of a family from source j mod n_clusters), each with a
+    shift per system (sd `cluster_sd`, shared by its items and the seeds), and each item's source is returned too:
+    (x, family, cluster); `shared_sources`: source j is the same in every family (one shift), as the suite's families
+    share recordings. `tie_rate`: the share of answers that are a tie of two labels holding the reference (credit 1/2).
+    `shifts='uniform'`: every shift uniform with the same sd (bounded by sqrt(3) sd), and a probability outside [0, 1] is
+    an error, so that the effects add exactly: the expected difference of two systems is (1 - tie_rate) (e_b - e_a).
+    `n_reps`: that many independent designs at once, x (n_reps, K, S, N) (same families and sources)."""
+    if shifts not in ('normal', 'uniform'):
+        raise ValueError(f"simulate_correct: shifts {shifts!r} is not 'normal' or 'uniform'")
     rng = np.random.default_rng(rng)
-    S, F, N = n_seeds, n_families, n_items * n_families
-    fam = np.repeat(np.arange(F), n_items)                                       # (N,)
-    p = rng.uniform(base - spread / 2, base + spread / 2, N) if difficulty is None else np.asarray(difficulty, float)  # (N,)
+    R, S, F = n_reps or 1, n_seeds, n_families
+    n_f = np.broadcast_to(np.asarray(n_items, dtype=int), (F,))                  # (F,) items per family
+    fam = np.repeat(np.arange(F), n_f)                                           # (N,)
+    N = len(fam)
+    def shift(sd, shape):
+        "Zero-mean shifts of sd `sd`: normal, or uniform on +-sqrt(3) sd."
+        return rng.normal(0, sd, shape) if shifts == 'normal' else rng.uniform(-np.sqrt(3) * sd, np.sqrt(3) * sd, shape)
+    if difficulty is None: p = rng.uniform(base - spread / 2, base + spread / 2, (R, N))   # (R, N)
+    else: p = np.broadcast_to(np.asarray(difficulty, dtype=float), (R, N))
     if n_clusters is not None:
         nc = np.broadcast_to(np.asarray(n_clusters, dtype=int), (F,))            # (F,) sources per family
-        if (nc < 1).any() or (nc > n_items).any():
+        if (nc < 1).any() or (nc > n_f).any():
             raise ValueError(f"simulate_correct: n_clusters {n_clusters} must lie in [1, n_items={n_items}]")
-        local = np.concatenate([np.arange(n_items) % k for k in nc])             # (N,) source within its family
-        clus = np.array([f'f{f}c{c:03d}' for f, c in zip(fam, local)])           # (N,)
+        local = np.concatenate([np.arange(k) % c for k, c in zip(n_f, nc)])      # (N,) source within its family
+        clus = np.array([f'c{c:03d}' if shared_sources else f'f{f}c{c:03d}' for f, c in zip(fam, local)])   # (N,)
         cid = np.unique(clus, return_inverse=True)[1]                            # (N,) source index
     out = []
     for e in effects:
-        shift = rng.normal(0, seed_sd, (S, F))[:, fam]                           # (S, N) seed-to-seed luck, per family
-        q = p + e + rng.normal(0, item_sd, N) + shift                            # (S, N)
-        if n_clusters is not None: q = q + rng.normal(0, cluster_sd, cid.max() + 1)[cid]   # (N,) per source
-        out.append((rng.random((S, N)) < np.clip(q, 0, 1)).astype(float))
-    out = np.stack(out), np.array([f'f{f}' for f in fam])                        # (K, S, N), (N,)
-    return out if n_clusters is None else (*out, clus)
+        sh = shift(seed_sd, (R, S, F))[..., fam]                                 # (R, S, N) seed-to-seed luck, per family
+        q = p[:, None] + e + shift(item_sd, (R, N))[:, None] + sh                # (R, S, N)
+        if n_clusters is not None: q = q + shift(cluster_sd, (R, cid.max() + 1))[:, cid][:, None]   # per source
+        if shifts == 'uniform' and ((q < 0) | (q > 1)).any():
+            raise ValueError("simulate_correct: a probability leaves [0, 1]; with shifts='uniform' the effects must add "
+                             "exactly (narrow `spread` or the sds)")
+        y = (rng.random((R, S, N)) < np.clip(q, 0, 1)).astype(float)              # (R, S, N) right or wrong
+        if tie_rate: y = np.where(rng.random((R, S, N)) < tie_rate, 0.5, y)      # a two-label tie: credit 1/2
+        out.append(y)
+    x = np.stack(out, 1)                                                         # (R, K, S, N)
+    x = (x if n_reps else x[0], np.array([f'f{f}' for f in fam]))               # (R, K, S, N) or (K, S, N), (N,)
+    return x if n_clusters is None else (*x, clus)
 
 # %% ../nbs/08b_stats.ipynb #a0967874
 def _pvalues(pvalues) -> np.ndarray:
@@ -263,40 +431,44 @@ def benjamini_hochberg(pvalues) -> np.ndarray:
     return out
 
 # %% ../nbs/08b_stats.ipynb #3b82e0e0
-def _matrices(a, b, families, length_norm):
+def _matrices(a, b, families, length_norm, require_groups: bool = True, split: str | None = None):
     "Score matrices of the baseline(s) `a` and the system `b` on the same seeds and items: (xb (S, N), xa (K, S, N), items)."
-    xb, items, seeds = score_matrix(b, families, length_norm)
+    xb, items, seeds = score_matrix(b, families, length_norm, require_groups=require_groups, split=split)
     fams = list(dict.fromkeys(items['family']))
     xa = []
     for k, runs in enumerate(a if isinstance(a, (list, tuple)) else [a]):
-        x, it, s = score_matrix(runs, fams, length_norm)
+        x, it, s = score_matrix(runs, fams, length_norm, require_groups=require_groups, split=split)
         if s != seeds: raise ValueError(f"baseline {k} has the seeds {s}, the system {seeds}: pairing needs the same seeds")
         if not it.equals(items): raise ValueError(f"baseline {k} was evaluated on other items than the system")
         xa.append(x)
     return xb, np.stack(xa), items
 
 def _clusters(items: pd.DataFrame, clusters: bool):
-    "The items' source groups for `bootstrap_contrast` (`clusters=True`), or None: the item-level bootstrap."
+    "The items' source groups for `bootstrap_contrast` (`clusters=True`), or None: each item its own cluster."
     return items['cluster'].to_numpy() if clusters else None
 
 def paired_contrast(a, b, families=None, n_boot: int = 2000, seed: int = 0, level: float = 0.95, alpha: float = 0.05,
-                    length_norm: bool = False, paired: bool = True, clusters: bool = True) -> dict:
+                    length_norm: bool = False, paired: bool = True, clusters: bool = True, method: str = T_METHOD,
+                    split: str | None = None) -> dict:
     """System `b` minus baseline `a` in macro accuracy over `families`, each a `{seed: records}` on the same seeds and
     items (`a` may be a list of them: the better baseline). Effect, CI (None if collapsed), p, MDE, unadjusted verdict.
-    `clusters`: resample the records' source `groups` (each record without them is its own); False: items."""
-    xb, xa, items = _matrices(a, b, families, length_norm)
+    `clusters`: the records' source `groups` are the clusters (every ranked record must carry them); False: each item
+    its own cluster (records without groups accepted). `method` as in `bootstrap_contrast`; `split` as in `item_scores`."""
+    xb, xa, items = _matrices(a, b, families, length_norm, clusters, split)
     r = bootstrap_contrast(xb, xa, items['family'].to_numpy(), n_boot, seed, level, paired, alpha=alpha,
-                           cluster=_clusters(items, clusters))
+                           cluster=_clusters(items, clusters), method=method)
     return r | dict(verdict=verdict(SUPERIORITY, r['effect'], r['p'], alpha))
 
 # %% ../nbs/08b_stats.ipynb #c990e93f
 def non_inferiority(a, b, margin: float, families=None, n_boot: int = 2000, seed: int = 0, level: float = 0.95,
-                    alpha: float = 0.05, length_norm: bool = False, clusters: bool = True) -> dict:
+                    alpha: float = 0.05, length_norm: bool = False, clusters: bool = True, method: str = T_METHOD,
+                    split: str | None = None) -> dict:
     """Is `b` at most `margin` (absolute macro accuracy, stated in advance) worse than `a`? The one-sided test of
-    effect <= -margin; `p_ni` on the two-sided scale: p_ni < alpha when the interval's lower bound is above -margin."""
-    xb, xa, items = _matrices(a, b, families, length_norm)
+    effect <= -margin; `p_ni` on the two-sided scale: p_ni < alpha when the interval's lower bound is above -margin.
+    `power_ni`: that test's power when the true difference is 0; `mde`: the true difference at which it has 80% power."""
+    xb, xa, items = _matrices(a, b, families, length_norm, clusters, split)
     r = bootstrap_contrast(xb, xa, items['family'].to_numpy(), n_boot, seed, level, margin=margin, alpha=alpha,
-                           cluster=_clusters(items, clusters))
+                           cluster=_clusters(items, clusters), method=method)
     return r | dict(verdict=verdict(NON_INFERIORITY, r['effect'], r['p_ni'], alpha))
 
 # %% ../nbs/08b_stats.ipynb #18dd1da5
@@ -362,17 +534,18 @@ PRIMARY_CONTRASTS = (
 )
 
 # %% ../nbs/08b_stats.ipynb #a2cc0817
-def _study_families(results: dict, families, length_norm) -> list:
+def _study_families(results: dict, families, length_norm, require_groups: bool = True, split: str | None = None) -> list:
     "The families of the table: `families`, or those of the first system's first seed."
     if families is not None: return list(families)
     runs = next(iter(results.values()))
-    return _families(item_scores(runs[min(runs)], length_norm), None)
+    return _families(item_scores(runs[min(runs)], length_norm, require_groups=require_groups, split=split), None)
 
-def _scorer(results: dict, fams: list, length_norm: bool):
+def _scorer(results: dict, fams: list, length_norm: bool, require_groups: bool = True, split: str | None = None):
     "name -> score_matrix of that system's runs, each computed once."
     cache = {}
     def mat(name):
-        if name not in cache: cache[name] = score_matrix(results[name], fams, length_norm)
+        if name not in cache:
+            cache[name] = score_matrix(results[name], fams, length_norm, require_groups=require_groups, split=split)
         return cache[name]
     return mat
 
@@ -385,57 +558,70 @@ def _runs(results, contrasts):
         out.append((c, base, missing))
     return out
 
-def _row(c, base, r) -> dict:
-    "The columns of a table row that come from one bootstrap_contrast result `r`."
+def _row(c, base, r, power: float) -> dict:
+    "The columns of a table row that come from one bootstrap_contrast result `r` (`power`: the power asked at the MDE)."
     name = base[0] if len(base) == 1 else f"better of ({', '.join(base)}): {base[r['baseline_pick']]}"
     note = [r['note']] if r['note'] else []
     if r['seed_share'] > 0.5: note.append(f"seed share {r['seed_share']:.2f}: more seeds would narrow it most")
     lo, hi = r['ci'] if r['ci'] is not None else (np.nan, np.nan)
+    ni = 'power_ni' in r
     return dict(contrast=c.name, system=c.system, baseline=name, effect=r['effect'], ci_low=lo, ci_high=hi,
-                mde=r['mde'], n_seeds=r['n_seeds'], n_items=r['n_items'], n_clusters=r['n_clusters'],
-                seed_share=r['seed_share'], note='; '.join(note))
+                mde=r['mde'], power=r['power_ni'] if ni else (power if r['ci'] is not None else np.nan),
+                power_at='NI test, true difference 0' if ni else 'two-sided test, true difference = mde',
+                n_seeds=r['n_seeds'], n_items=r['n_items'], n_clusters=r['n_clusters'],
+                clusters_per_family=', '.join(f'{f} {k}' for f, k in r['clusters_per_family'].items()),
+                seed_share=r['seed_share'], df=r['df'], method=r['method'], note='; '.join(note))
+
+_TABLE_TAIL = ['mde', 'power', 'power_at', 'n_seeds', 'n_items', 'n_clusters', 'clusters_per_family', 'seed_share', 'df',
+               'method', 'note']
 
 def verdict_table(results: dict, contrasts=PRIMARY_CONTRASTS, families=None, n_boot: int = 2000, seed: int = 0,
-                  level: float = 0.95, alpha: float = 0.05, length_norm: bool = False, clusters: bool = True) -> pd.DataFrame:
+                  level: float = 0.95, alpha: float = 0.05, length_norm: bool = False, clusters: bool = True,
+                  method: str = T_METHOD, split: str | None = None, power: float = 0.8) -> pd.DataFrame:
     """One row per contrast on the macro accuracy of `families` (the primary ones): effect, CI, raw and Holm-adjusted p
-    (over the contrasts that ran), verdict, MDE. `results`: {system: {seed: records}}; missing systems: 'not run'.
-    `clusters`: resample the records' source groups (the study's analysis); False: items, for comparison."""
-    fams, rows = _study_families(results, families, length_norm), []
-    mat = _scorer(results, fams, length_norm)
+    (over the contrasts that ran), verdict, MDE and power of the test that was run, df, method. `results`:
+    {system: {seed: records}}; missing systems: 'not run'. `clusters`: the records' source groups are the clusters (the
+    study's analysis; every ranked record must carry them); False: each item its own, for comparison. `method` as in
+    `bootstrap_contrast`, `split` as in `item_scores`."""
+    fams, rows = _study_families(results, families, length_norm, clusters, split), []
+    mat = _scorer(results, fams, length_norm, clusters, split)
     for c, base, missing in _runs(results, contrasts):
         if missing:
             rows.append(dict(contrast=c.name, system=c.system, baseline=' | '.join(c.baselines), kind=c.kind,
-                             margin=c.margin, verdict='not run', note=f"missing: {', '.join(missing)}"))
+                             margin=c.margin, verdict='not run', method=method, note=f"missing: {', '.join(missing)}"))
             continue
         x, items, seeds = mat(c.system)
         for n in base:
             if mat(n)[2] != seeds or not mat(n)[1].equals(items):
                 raise ValueError(f"verdict_table {c.name}: {n} and {c.system} differ in seeds or items")
         r = bootstrap_contrast(x, np.stack([mat(n)[0] for n in base]), items['family'].to_numpy(), n_boot, seed, level,
-                               margin=c.margin, alpha=alpha, cluster=_clusters(items, clusters))
-        rows.append(_row(c, base, r) | dict(kind=c.kind, margin=c.margin, p=r['p_ni'] if c.margin else r['p'], verdict=None))
+                               margin=c.margin, alpha=alpha, power=power, cluster=_clusters(items, clusters),
+                               method=method)
+        rows.append(_row(c, base, r, power) | dict(kind=c.kind, margin=c.margin, p=r['p_ni'] if c.margin else r['p'],
+                                                   verdict=None))
     ran = [row for row in rows if row['verdict'] is None]
     for row, q in zip(ran, holm([row['p'] for row in ran])):                     # Holm over the contrasts that ran
         row.update(p_holm=float(q), verdict=verdict(row['kind'], row['effect'], q, alpha))
     return pd.DataFrame(rows, columns=['contrast', 'system', 'baseline', 'kind', 'margin', 'effect', 'ci_low', 'ci_high',
-                                       'p', 'p_holm', 'verdict', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'seed_share',
-                                       'note'])
+                                       'p', 'p_holm', 'verdict', *_TABLE_TAIL])
 
 def family_table(results: dict, contrasts=PRIMARY_CONTRASTS, families=None, n_boot: int = 2000, seed: int = 0,
-                 level: float = 0.95, alpha: float = 0.05, length_norm: bool = False, clusters: bool = True) -> pd.DataFrame:
+                 level: float = 0.95, alpha: float = 0.05, length_norm: bool = False, clusters: bool = True,
+                 method: str = T_METHOD, split: str | None = None, power: float = 0.8) -> pd.DataFrame:
     """Secondary results: every contrast that ran, family by family, as a two-sided difference with
-    Benjamini-Hochberg-adjusted p over all rows of the table. `clusters` as in `verdict_table`."""
-    fams, rows = _study_families(results, families, length_norm), []
-    mat = _scorer(results, fams, length_norm)
+    Benjamini-Hochberg-adjusted p over all rows of the table. `clusters`, `method`, `split` as in `verdict_table`."""
+    fams, rows = _study_families(results, families, length_norm, clusters, split), []
+    mat = _scorer(results, fams, length_norm, clusters, split)
     for c, base, missing in _runs(results, contrasts):
         if missing: continue
         x, items, _ = mat(c.system)
         for f in fams:
             col = (items['family'] == f).to_numpy()                              # (N,) this family's items
             r = bootstrap_contrast(x[:, col], np.stack([mat(n)[0][:, col] for n in base]), items['family'].to_numpy()[col],
-                                   n_boot, seed, level, alpha=alpha, cluster=_clusters(items[col], clusters))
-            rows.append(dict(family=f) | _row(c, base, r) | dict(p=r['p']))
+                                   n_boot, seed, level, alpha=alpha, power=power, cluster=_clusters(items[col], clusters),
+                                   method=method)
+            rows.append(dict(family=f) | _row(c, base, r, power) | dict(p=r['p']))
     for row, q in zip(rows, benjamini_hochberg([row['p'] for row in rows])):     # BH over every row of the table
         row.update(p_bh=float(q), verdict=verdict(SUPERIORITY, row['effect'], q, alpha))
     return pd.DataFrame(rows, columns=['contrast', 'family', 'system', 'baseline', 'effect', 'ci_low', 'ci_high', 'p', 'p_bh',
-                                       'verdict', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'seed_share', 'note'])
+                                       'verdict', *_TABLE_TAIL])
