@@ -105,7 +105,8 @@ def best_constant(records, families=None) -> dict:
 
 def audio_table(final: dict, text_only: dict, families=None, n_boot: int = 2000, seed: int = 0, alpha: float = 0.01,
                 length_norm: bool = True) -> pd.DataFrame:
-    """Per system and family: accuracy over seeds with its 95% interval (two-level cluster bootstrap), the best
+    """Per system and family: accuracy over seeds with its 95% interval (`pal.stats.bootstrap_contrast`'s default method: seeds
+    and source groups, Student t), the best
     constant answer, the same weights with the audio withheld, their paired difference and p, and `hears` (interval
     above the constant and better than text-only at `alpha`). `final`, `text_only`: {system: {seed: records}}."""
     rows = []
@@ -288,7 +289,7 @@ def study_report(name: str, title: str, preset: str, cfgs: dict, results: dict, 
     fig = plot_audio(at[at['split'] == 'test'], f'{title} ({preset}): accuracy per family, {len(seeds)} seeds (95% CI), test split')
     wide = _wide(at, systems, splits)
     cols = [c for c in ['split', 'contrast', 'system', 'baseline', 'kind', 'margin', 'effect', 'ci_low', 'ci_high', 'p', 'p_holm',
-                        'verdict', 'method', 'df', 'power', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'note'] if c in vt]
+                        'verdict', 'method', 'df', 'power', 'power_at', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'note'] if c in vt]
     method = ', '.join(sorted(set(vt['method'].dropna()))) if 'method' in vt else 'two-level cluster bootstrap'
     steps = '/'.join(str(s.max_steps) for s in next(iter(cfgs.values())).curriculum)
     tw = ties.pivot_table(index='family', columns=['split', 'system'], values='ties', aggfunc='sum') if len(ties) else ties
@@ -306,8 +307,10 @@ def study_report(name: str, title: str, preset: str, cfgs: dict, results: dict, 
           f"the audio withheld (paired, p < 0.01), on that split; `clusters`: the family's source groups on that split.\n\n"
           f"{wide.reset_index().to_markdown(index=False)}\n\n## Pre-registered contrasts (macro accuracy of the primary families)\n\n"
           f"{vt[cols].round(4).to_markdown(index=False)}\n\nMethod: {method}. Holm over the contrasts that ran, per split; "
-          f"non-inferiority margin {NI_MARGIN} (absolute); `power`: the power of the test that was run at this design "
-          f"(for non-inferiority: of accepting it when the systems are equal); `mde`: as `pal.stats` defines it for that test.\n\n"
+          f"non-inferiority margin {NI_MARGIN} (absolute); `power`: the power of the test that was run at this design, at the "
+          f"true difference `power_at` names (non-inferiority: of showing it when the systems are equal); `mde`: for a "
+          f"superiority row the true difference detected with 80% power, for a non-inferiority row the true difference at "
+          f"which non-inferiority is shown with 80% power (positive: even an equal system would usually fail).\n\n"
           f"## Seed-to-seed spread of the macro accuracy (test, primary families)\n\n{spread.round(4).to_markdown(index=False)}\n\n"
           f"## Ties (items whose best score several labels share, summed over seeds)\n\n"
           f"{tw.reset_index().to_markdown(index=False) if len(ties) else '(none)'}\n\n"
