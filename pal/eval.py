@@ -14,11 +14,12 @@ import pandas as pd
 from .assets import normalise_text
 
 # %% auto #0
-__all__ = ['TASK_KINDS', 'NOT_COMPUTED', 'EvalConfig', 'normalise_answer', 'parse_number', 'rank_correct', 'exact_match',
-           'contains_match', 'Stat', 'MeanStat', 'RatioStat', 'bootstrap_dist', 'bootstrap', 'mean_average_precision',
-           'MapStat', 'asr_counts', 'wer', 'require_java', 'ptb_tokenize', 'MeteorJava', 'meteor_process', 'BleuStat',
-           'CiderStat', 'MeteorStat', 'caption_stats', 'caption_scores', 'token_f1', 'record_key', 'build_stats',
-           'evaluate', 'to_markdown', 'compare', 'paired_bootstrap']
+__all__ = ['TASK_KINDS', 'RANK_METRICS', 'NOT_COMPUTED', 'EvalConfig', 'normalise_answer', 'parse_number', 'rank_metric',
+           'label_means', 'best_labels', 'rank_credit', 'pred_credit', 'exact_match', 'contains_match', 'Stat',
+           'MeanStat', 'RatioStat', 'bootstrap_dist', 'bootstrap', 'mean_average_precision', 'MapStat', 'asr_counts',
+           'wer', 'require_java', 'ptb_tokenize', 'MeteorJava', 'meteor_process', 'BleuStat', 'CiderStat', 'MeteorStat',
+           'caption_stats', 'caption_scores', 'token_f1', 'record_key', 'build_stats', 'evaluate', 'to_markdown',
+           'compare', 'paired_bootstrap']
 
 # %% ../nbs/08_eval.ipynb #07c84b37
 TASK_KINDS = dict(cls='closed', instrument='closed', pitch='closed', order='closed', speech_detect='closed',

@@ -22,10 +22,10 @@ from .stats import (ENSEMBLE, FFN_ADAPTED, NI_MARGIN, PRIMARY_CONTRASTS, SINGLE,
 
 
 # %% auto #0
-__all__ = ['LORA_WITH_FFN', 'STUDY_SEEDS', 'STUDY_SYSTEMS', 'STUDY_CONTRASTS', 'encoder_slots', 'delay_layer', 'study_system',
-           'study_runs', 'study_records', 'best_constant', 'audio_table', 'plan_table', 'run_configs',
-           'package_versions', 'machine', 'run_meta', 'result_paths', 'write_results', 'exp_setup', 'study_systems',
-           'plot_audio', 'study_report', 'reproduce_check', 'main']
+__all__ = ['LORA_WITH_FFN', 'SPLITS', 'STUDY_SYSTEMS', 'STUDY_CONTRASTS', 'encoder_slots', 'delay_layer', 'study_system',
+           'study_runs', 'study_records', 'has_split', 'tie_table', 'seed_spread', 'best_constant', 'audio_table',
+           'plan_table', 'run_configs', 'package_versions', 'machine', 'run_meta', 'result_paths', 'write_results',
+           'exp_setup', 'study_systems', 'plot_audio', 'study_report', 'reproduce_check', 'main']
 
 # %% ../nbs/12_experiments.ipynb #a16169e4
 LORA_WITH_FFN = ('q_proj', 'v_proj') + LORA_FFN   # LoRA targets with the FFN adapted too (pal.model.LORA_FFN)
@@ -39,7 +39,6 @@ def delay_layer(preset: str) -> int:
     return make_run_config(preset, 'delayed').encoders[0].injection['start_layer']
 
 # %% ../nbs/12_experiments.ipynb #5d1e0a02
-
 def study_system(name: str, seed: int = 0, preset: str = 'mini', **kw) -> RunConfig:
     """The study run of system `name`: a row of `pal.systems` (a variant; 'lal+ffn': the FFN adapted too; 'single:crepe':
     that encoder alone through PLITS; 'ensemble': every encoder of the preset through PLITS), built by

@@ -21,9 +21,9 @@ from .encoders import lengths_to_mask
 from .variants import ROLES, get_variant, injections, connector_fields
 
 # %% auto #0
-__all__ = ['AUDIO_TOKEN_BASE', 'MODES', 'LAL_ROUTES', 'LAL_ROUTE', 'LAL_GROUP', 'LORA_FFN', 'lal_route', 'audio_token_id',
-           'InjectionConfig', 'EncoderSlot', 'PALConfig', 'variant_config', 'PALOutput', 'PALModel', 'AudioKV',
-           'LayerSide', 'GatedCrossAttentionBlock', 'PALCache', 'add_lora']
+__all__ = ['MODES', 'LAL_ROUTES', 'LAL_ROUTE', 'LAL_GROUP', 'lal_route', 'InjectionConfig', 'EncoderSlot', 'PALConfig',
+           'variant_config', 'PALOutput', 'PALModel', 'AudioKV', 'LayerSide', 'GatedCrossAttentionBlock', 'PALCache',
+           'add_lora']
 
 # %% ../nbs/04_model.ipynb #95bce3f6
 from .settings import AUDIO_TOKEN_BASE, audio_token_id   # the placeholder ids: one definition, shared with the collator

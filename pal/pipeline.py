@@ -28,8 +28,8 @@ from .systems import get_system
 from .variants import VARIANTS
 
 # %% auto #0
-__all__ = ['runs_root', 'RunDir', 'RunInterrupted', 'RunResult', 'systems', 'load_run', 'run', 'runs_log', 'write_runs_log',
-           'main']
+__all__ = ['PARAMS_FILE', 'PARAMS_MAX_BYTES', 'OOS', 'split_records', 'runs_root', 'RunDir', 'RunInterrupted', 'RunResult',
+           'systems', 'load_run', 'run', 'rescore', 'runs_log', 'write_runs_log', 'main']
 
 # %% ../nbs/10_pipeline.ipynb #1e7b9eec
 PARAMS_FILE = 'params.safetensors'   # the final stage's trained parameters, float16, committed with the run

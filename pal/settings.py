@@ -10,8 +10,9 @@ import torch
 
 # %% auto #0
 __all__ = ['CLOSED_TASKS', 'TINY_LLM', 'TINY_ENCODER', 'TINY_LLAMA32', 'TINY_QWEN25', 'TINY_WHISPER_V3', 'TINY_SSLAM',
-           'TINY_CLAP', 'PAPER_TINY_LLMS', 'PAPER_TINY_ENCODERS', 'PAPER_TINY_LAYERS', 'PromptConfig', 'bad_mix_alpha',
-           'bad_mix_weights', 'StageConfig', 'Curriculum', 'default_curriculum', 'EvalSettings']
+           'TINY_CLAP', 'PAPER_TINY_LLMS', 'PAPER_TINY_ENCODERS', 'PAPER_TINY_LAYERS', 'AUDIO_TOKEN_BASE',
+           'PromptConfig', 'bad_mix_alpha', 'bad_mix_weights', 'StageConfig', 'Curriculum', 'default_curriculum',
+           'EvalSettings', 'audio_token_id']
 
 # %% ../nbs/03c_settings.ipynb #bf0fab9e
 @dataclass
