@@ -288,7 +288,8 @@ def study_report(name: str, title: str, preset: str, cfgs: dict, results: dict, 
     fig = plot_audio(at[at['split'] == 'test'], f'{title} ({preset}): accuracy per family, {len(seeds)} seeds (95% CI), test split')
     wide = _wide(at, systems, splits)
     cols = [c for c in ['split', 'contrast', 'system', 'baseline', 'kind', 'margin', 'effect', 'ci_low', 'ci_high', 'p', 'p_holm',
-                        'verdict', 'method', 'df', 'power', 'power_at', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'note'] if c in vt]
+                        'verdict', 'method', 'df', 'power', 'power_at', 'mde', 'n_seeds', 'n_items', 'n_clusters', 'clusters_per_family',
+                        'note'] if c in vt]
     method = ', '.join(sorted(set(vt['method'].dropna()))) if 'method' in vt else 'two-level cluster bootstrap'
     steps = '/'.join(str(s.max_steps) for s in next(iter(cfgs.values())).curriculum)
     tw = ties.pivot_table(index='family', columns=['split', 'system'], values='ties', aggfunc='sum') if len(ties) else ties
