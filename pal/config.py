@@ -13,7 +13,7 @@ import torch
 from .settings import (
     PAPER_TINY_LAYERS, TINY_CLAP, TINY_ENCODER, TINY_LLAMA32, TINY_LLM, TINY_SSLAM, TINY_WHISPER_V3,
     Curriculum, EvalSettings, PromptConfig, StageConfig, default_curriculum)
-from .systems import FFN_STATES, LORA_FFN, get_system
+from .systems import FFN_STATES, LORA_FFN, canonical_system, get_system
 from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
@@ -249,7 +249,7 @@ def make_run_config(preset: str = 'smoke', variant: str = 'plits', seed: int = 0
     and encoders) at `preset` size (its `Preset` row); keyword arguments replace RunConfig fields."""
     if preset not in PRESET_ROWS: raise ValueError(f"make_run_config: preset {preset!r} is not one of {PRESETS}")
     if system is None: get_variant(variant)                                        # a bad name says 'variant'
-    row, pre = get_system(system or variant), PRESET_ROWS[preset]
+    row, pre = canonical_system(get_system(system or variant), preset_encoders(preset)), PRESET_ROWS[preset]
     if system is not None: variant = row.variant
     encoders = encoder_specs(preset, variant, row.slots(preset_encoders(preset)))
     stages = [replace(st, lora_targets=row.lora_targets()) if 'lora' in st.train else replace(st) for st in pre.curriculum]

@@ -51,6 +51,14 @@ _TABLE = (*(System(v.name, v.name, label=v.label) for v in VARIANTS.values()),
           System(ENSEMBLE, 'plits', encoders='all', label='ensemble (PLITS, every encoder)'))
 SYSTEMS = {s.name: s for s in _TABLE}
 
+def canonical_system(row: System, offered) -> System:
+    """`row`, or its variant's own row when the two compute the same thing at a preset offering `offered` slots (same
+    variant, FFN state and encoders: `single:<speech encoder>` is PLITS itself). A run is recorded, keyed and reused under
+    the canonical name, so one computation is trained once, whatever a study calls it."""
+    base = SYSTEMS.get(row.variant + ('' if row.ffn == 'frozen' else FFN_ADAPTED))
+    if base is not None and base.ffn == row.ffn and base.slots(offered) == row.slots(offered): return base
+    return row
+
 def get_system(name: str) -> System:
     "The table's row `name`, a `single:<slot>` system (PLITS, that encoder alone), or a ValueError listing the names."
     if name in SYSTEMS: return SYSTEMS[name]
