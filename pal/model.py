@@ -142,8 +142,9 @@ def _head_fp32(norm: nn.Module, head: nn.Linear, h: Tensor) -> Tensor:
     """The final norm and the LM head in float32 on hidden states `h` (..., d): logits (..., V) as float32. A bfloat16 head
     rounds log-likelihoods to steps of 0.06-0.25, so candidate scores tie; in float32 only true ties remain. The norm's
     own code runs on a float32 input (a Llama/Qwen2 RMSNorm then returns float32)."""
-    x = norm(h.float())                                                          # (..., d) float32
-    return F.linear(x.float(), head.weight.float(), None if head.bias is None else head.bias.float())   # (..., V)
+    with torch.autocast(device_type=h.device.type, enabled=False):              # an autocast context (Accelerate's bf16
+        x = norm(h.float())                                                      # mixed precision) would run both in bf16
+        return F.linear(x.float(), head.weight.float(), None if head.bias is None else head.bias.float())   # (..., V) float32
 
 def _identity_linear(d: int) -> nn.Linear:
     lin = nn.Linear(d, d); nn.init.eye_(lin.weight); nn.init.zeros_(lin.bias)

@@ -218,7 +218,8 @@ def predict(model, tok, dataset, slots, prompt: PromptConfig, es: EvalSettings, 
                    audio=r['audio'], instruction=r['instruction'], pred=preds[slot_of[j]],
                    output=(r.get('refs') or r['output']) if TASK_KINDS.get(r['task']) == 'caption' else r['output'])
         rec.update({f: r[f] for f in CARRIED if r.get(f) is not None})            # source groups and split: the clusters of the stats
-        if 'groups' not in rec and r.get('source_ids'): rec['groups'] = sorted(set(map(str, r['source_ids'])))   # each source its own group
+        if 'groups' not in rec:                                                     # a corpus without source groups (smoke, OpenAQA):
+            rec['groups'] = sorted(set(map(str, r.get('source_ids') or [r['audio']])))   # each source (else each clip) its own group
         if j in cands:
             rec.update(choices=cands[j], label_scores={x: scores[(j, x)] for x in cands[j]},
                        label_ntokens={x: ntok[(j, x)] for x in cands[j]})

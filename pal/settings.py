@@ -98,10 +98,15 @@ class EvalSettings:
     label_end: bool = True           # ranking scores the end token after the label too (False: the label's tokens only)
 
 # %% ../nbs/03c_settings.ipynb #558fa856
-TINY_LLM, TINY_ENCODER = 'tiny-random-llama', 'tiny-whisper'                      # smoke preset: pal.tiny.smoke_llm, .tiny_whisper
-TINY_LLAMA32, TINY_QWEN25 = 'tiny-llama-3.2', 'tiny-qwen2.5'                       # paper-tiny: Llama-3.2 (Qwen2.5: an option)
-TINY_WHISPER_V3, TINY_SSLAM, TINY_CLAP = 'tiny-whisper-large-v3', 'tiny-sslam', 'tiny-clap'
-PAPER_TINY_LLMS, PAPER_TINY_ENCODERS = (TINY_LLAMA32, TINY_QWEN25), (TINY_WHISPER_V3, TINY_SSLAM, TINY_CLAP)
+TINY_LLM = 'tiny-random-llama'               # smoke preset's LLM: pal.tiny.smoke_llm
+TINY_ENCODER = 'tiny-whisper'                # smoke preset's encoder: pal.tiny.tiny_whisper
+TINY_LLAMA32 = 'tiny-llama-3.2'              # paper-tiny's LLM: a Llama-3.2-shaped tiny model
+TINY_QWEN25 = 'tiny-qwen2.5'                 # paper-tiny's other LLM (an option): Qwen2.5-shaped
+TINY_WHISPER_V3 = 'tiny-whisper-large-v3'    # paper-tiny's encoders, the paper's shrunk
+TINY_SSLAM = 'tiny-sslam'
+TINY_CLAP = 'tiny-clap'
+PAPER_TINY_LLMS = (TINY_LLAMA32, TINY_QWEN25)
+PAPER_TINY_ENCODERS = (TINY_WHISPER_V3, TINY_SSLAM, TINY_CLAP)
 PAPER_TINY_LAYERS = 4                      # decoder layers of both tiny LLMs (the injection routes are computed from it)
 
 AUDIO_TOKEN_BASE = -200   # the collator's placeholder ids for audio tokens: encoder i writes AUDIO_TOKEN_BASE - i

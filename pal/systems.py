@@ -42,7 +42,8 @@ class System:
         return [self.encoders]
 
 # %% auto #0
-__all__ = ['FFN_STATES', 'LORA_ATTN', 'LORA_FFN', 'FFN_ADAPTED', 'SINGLE', 'ENSEMBLE', 'SYSTEMS', 'System', 'get_system']
+__all__ = ['FFN_STATES', 'LORA_ATTN', 'LORA_FFN', 'FFN_ADAPTED', 'SINGLE', 'ENSEMBLE', 'SYSTEMS', 'System', 'canonical_system',
+           'get_system']
 
 # %% ../nbs/03b_systems.ipynb #3e3a61c7
 _TABLE = (*(System(v.name, v.name, label=v.label) for v in VARIANTS.values()),
