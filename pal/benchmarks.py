@@ -15,6 +15,7 @@ import soundfile as sf
 from .assets import cache_dir, pal_home
 from .audio import AudioError
 from .build import CheckpointError
+from .config import autocast_for, run_precision
 from .data import (AudioTextDataset, DataError, DataWarning, PromptConfig, load_audiocaps, load_clotho, load_esc50,
                       load_fsd50k, load_openaqa, load_vggsound)
 from .eval import TASK_KINDS, EvalConfig, evaluate, to_markdown
@@ -192,8 +193,9 @@ def evaluate_run(run, benchmark: str, root, runs=None, stage: str | None = None,
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DataWarning)                   # clips that failed to encode are counted below
         ds = AudioTextDataset(items, caches)
-    scored = predict(D.model, D.tok, ds, D.slots, PromptConfig(**cfg.prompt), es, candidate_labels(ds.records),
-                     seed=cfg.seed, progress=progress)
+    with autocast_for(run_precision(cfg, D.device)['mixed_precision'], D.device):   # as the run's own evaluation
+        scored = predict(D.model, D.tok, ds, D.slots, PromptConfig(**cfg.prompt), es, candidate_labels(ds.records),
+                         seed=cfg.seed, progress=progress)
     for x, r in zip(scored, ds.records):                                # multi-label truth: pal.eval computes mAP from it
         if r.get('labels') is not None: x['labels'] = r['labels']
     table = evaluate(scored, EvalConfig(n_boot=es.n_boot, n_boot_corpus=es.n_boot_corpus, seed=cfg.seed,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/10a_config.ipynb #5575edd0
 from __future__ import annotations
-import copy, hashlib, json, os
+import contextlib, copy, hashlib, json, os
 from dataclasses import dataclass, field, asdict, fields, replace
 from pathlib import Path
 
@@ -20,8 +20,8 @@ from .variants import VARIANTS, connector_fields, get_variant, injections
 __all__ = ['PIPELINE_VERSION', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_ROWS', 'PRESETS', 'TEST_PRESETS', 'STUDY_STEPS',
            'STUDY_PRIMARY', 'STUDY_SEEDS', 'PILOT_CURVE', 'EncoderSpec', 'CorpusSettings', 'RunConfig', 'key_dict',
            'run_key', 'Preset', 'get_preset', 'preset_encoders', 'encoder_specs', 'make_run_config', 'study_encoders',
-           'study_primary', 'study_config', 'pilot_config', 'native_bf16', 'run_precision', 'PreflightError', 'missing',
-           'preflight']
+           'study_primary', 'study_config', 'pilot_config', 'native_bf16', 'run_precision', 'autocast_for',
+           'PreflightError', 'missing', 'preflight']
 
 # %% ../nbs/10a_config.ipynb #1c2eac6e
 PIPELINE_VERSION = 'pal-pipeline-3'   # bump when a change alters what a run with the same config computes
@@ -307,6 +307,15 @@ def run_precision(cfg: RunConfig, device=None) -> dict:
     dtype = ('bfloat16' if bf else 'float32') if cfg.llm_dtype == 'auto' else cfg.llm_dtype
     mp = ('bf16' if bf else 'no') if cfg.mixed_precision == 'auto' else cfg.mixed_precision
     return dict(llm_dtype=dtype, mixed_precision=mp)
+
+def autocast_for(mixed_precision: str | None, device=None):
+    """The autocast context of a run's forward passes: bf16 (fp16) autocast for `mixed_precision` 'bf16' ('fp16'), as
+    Accelerate runs the prepared model in training; none for 'no'. Evaluation enters it explicitly, so a model scores the
+    same whether it was trained in this process (its forward wrapped by Accelerate) or loaded from its saved parameters."""
+    if mixed_precision in (None, 'no'): return contextlib.nullcontext()
+    dt = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(mixed_precision)
+    if dt is None: raise ValueError(f"mixed_precision {mixed_precision!r}: expected 'no', 'bf16' or 'fp16'")
+    return torch.autocast(device_type=torch.device(device if device is not None else 'cpu').type, dtype=dt)
 
 # %% ../nbs/10a_config.ipynb #be3086dc
 class PreflightError(RuntimeError):

@@ -17,7 +17,7 @@ from .assets import cache_dir, pal_home
 from .build import (CheckpointError, build_encoder, build_llm, build_model, load_weights, save_weights, saved_names,
                     weights_meta)
 from .config import (PIPELINE_VERSION, PRESETS, RunConfig, key_dict, make_run_config, missing, PILOT_CURVE, pilot_config, run_key,
-                        run_precision, study_config)
+                        autocast_for, run_precision, study_config)
 from .data import AudioTextDataset, Collator, DataWarning, FeatureCache, LengthGroupedSampler, PromptConfig, collated_lengths
 from .eval import TASK_KINDS, rank_credit
 from .runlock import RunLock, RunLocked, describe
@@ -202,6 +202,7 @@ class _Session:
         self.model.to(self.state.device)
         self.names, self.meta = saved_names(self.model, cfg), weights_meta(self.model, encoders)
         self.slots, self.prompt = [s.slot for s in cfg.encoders], PromptConfig(**cfg.prompt)
+        self.precision = run_precision(cfg, self.state.device)['mixed_precision']   # evaluation's autocast (autocast_for)
         self.test_ds = _quiet_dataset(test_recs, self.caches)
         self.valid_ds = _quiet_dataset(valid_recs, self.caches) if valid_recs else None
         self.candidates = candidate_labels(corpus['train'] + test_recs)
@@ -222,8 +223,9 @@ class _Session:
         if name not in st['evaluated']:
             t = time.perf_counter()
             if self.main:
-                r = predict(self.model, self.tok, self.test_ds, self.slots, self.prompt, self.cfg.eval, self.candidates,
-                            audio=audio, seed=self.cfg.seed, progress=self.progress)
+                with autocast_for(self.precision, self.state.device):                 # the training's precision, always
+                    r = predict(self.model, self.tok, self.test_ds, self.slots, self.prompt, self.cfg.eval, self.candidates,
+                                audio=audio, seed=self.cfg.seed, progress=self.progress)
                 test, oos = split_records(r)
                 self.rd.write_eval(name, r, score(test, self.cfg.eval, self.cfg.seed),
                                    score(oos, self.cfg.eval, self.cfg.seed) if oos else None)
@@ -246,7 +248,8 @@ class _Session:
                      progress=self.progress)
         self.rd.status['trainable'][st.name] = tr.trainable
         log = tr.fit(resume=True, stop_after=stop_after[1] if stop_after is not None and stop_after[0] == st.name else None)
-        acc.free_memory()
+        acc.unwrap_model(tr.model, keep_fp32_wrapper=False)                         # drop Accelerate's autocast forward:
+        acc.free_memory()                                                           # evaluation sets its precision itself
         prev = self.rd.timings['stages'].get(st.name, {})
         mean = lambda rows: round(float(np.mean([r['loss'] for r in rows])), 4) if rows else None
         self.rd.timings['stages'][st.name] = dict(
@@ -292,7 +295,8 @@ class _Session:
         if self.main:
             t = time.perf_counter()
             es = replace(self.cfg.eval, rank_only=True)
-            recs = predict(self.model, self.tok, self.valid_ds, self.slots, self.prompt, es, self.candidates, seed=self.cfg.seed)
+            with autocast_for(self.precision, self.state.device):
+                recs = predict(self.model, self.tok, self.valid_ds, self.slots, self.prompt, es, self.candidates, seed=self.cfg.seed)
             acc = {}
             for r in recs:                                                          # the one tie rule (pal.eval.rank_credit)
                 acc.setdefault(r['task'], []).append(rank_credit(r['label_scores'], r['output'], r['label_ntokens'], es.length_norm))
@@ -412,6 +416,10 @@ def rescore(d, progress: bool = False, wait: bool = False, cache_root=None, corp
     untrained = [s.name for s in cfg.stages() if s.name not in rd.status['trained']]
     if untrained: raise CheckpointError(f"{d}: stage(s) {untrained} were never trained; nothing to rescore")
     last = cfg.stages()[-1].name
+    then, now = rd.timings.get('machine', {}), run_precision(cfg)
+    moved = {k: (then[k], v) for k, v in now.items() if k in then and then[k] != v}
+    if moved: raise CheckpointError(f"{d}: trained with {', '.join(f'{k}={a}' for k, (a, _) in moved.items())}, which this machine "
+                                    f"resolves to {', '.join(f'{k}={b}' for k, (_, b) in moved.items())}: its scores would differ")
     if not rd.params.exists() and not rd.weights(last).exists():
         raise CheckpointError(f"{d}: no trained parameters ({PARAMS_FILE} or weights/{last}.safetensors) to rescore from; "
                               "runs of earlier pipeline versions were committed without them")
