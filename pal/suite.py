@@ -82,7 +82,6 @@ class SuiteConfig:
         if not 1 <= self.intervals[0] <= self.intervals[1] <= 24: raise CorpusError(f"bad `intervals` {self.intervals}")
         return self
 
-
 # %% ../nbs/06b_suite.ipynb #a1c0e005
 def sf2_program_samples(path) -> dict[int, set]:
     "{GM program: names of the samples its bank-0 preset plays} of a SoundFont (sf2 or sf3), read from its preset tables."
@@ -204,7 +203,6 @@ def suite_split(strata: dict, cfg: SuiteConfig) -> dict[str, str]:
         for i, g in enumerate(gs): out[g] = 'test' if i < nt else 'valid' if i < nt + nv else 'train'
     return out
 
-
 # %% ../nbs/06b_suite.ipynb #a1c0e008
 COUNT_LABELS = {'bass drum', 'snare drum', 'hi-hat', 'cymbal', 'tom-tom drum', 'cowbell', 'tabla', 'triangle', 'wood block',
                 'electronic beep', 'bell', 'finger snap', 'click', 'camera shutter', 'gunshot', 'door', 'crow cawing',
@@ -254,7 +252,6 @@ def _class_groups(items: list, split: str, key, r) -> dict:
                 if key(x) == c and _at(x, 'split') == sp: by[_at(x, 'unit')].append(x)
             if by: out[c] = [by[g] for g in [sorted(by)[i] for i in r.permutation(len(by))]]; break
     return out
-
 
 # %% ../nbs/06b_suite.ipynb #a1c0e009
 def _variant(x: np.ndarray, r, cfg: SuiteConfig, max_s: float | None = None, random_crop: bool = False) -> np.ndarray:
@@ -460,7 +457,6 @@ def suite_word(ctx: dict, split: str, answers: list, r):
 SUITE_BUILDERS = dict(pitch=suite_pitch, count=suite_count, order=suite_order, category=suite_category,
                       family=suite_family, word=suite_word)
 
-
 # %% ../nbs/06b_suite.ipynb #a1c0e012
 SUITE_OOS_LABELS = dict(category=['percussion', 'music', 'human', 'mechanical', 'ambience'])   # what the 2nd SoundFont has
 _SUITE_OUTPUTS = ('train.jsonl', 'valid.jsonl', 'test.jsonl', 'test_oos.jsonl', 'clips.jsonl', 'labels.json', 'ATTRIBUTION.md')
@@ -544,7 +540,6 @@ def build_suite(out_dir=None, seed: int = 0, scale: float | None = None, config:
     if verbose: print(f"built {info['n_clips']} clips in {info['build_seconds']} s")
     return out
 
-
 # %% ../nbs/06b_suite.ipynb #a1c0e013
 def suite_stats(suite_dir, text_only: dict | None = None) -> 'pd.DataFrame':
     """One row per family (and 'all'): items per split; the test answers' skew (largest share - 1/k); the best constant
@@ -590,13 +585,14 @@ def suite_stats(suite_dir, text_only: dict | None = None) -> 'pd.DataFrame':
 def _md_table(st) -> str: return st.round(3).astype(object).where(st.notna(), '').to_markdown()
 
 def text_only_from(table) -> tuple[dict, str]:
-    """({family: the highest text-only accuracy of any system}, where it comes from) of a study audio table
-    (`pal.experiments.audio_table`, a CSV path or DataFrame: columns system, family, text_only)."""
+    """({family: the highest text-only accuracy of any system on the test split}, where it comes from) of a study audio
+    table (`pal.experiments.audio_table`, a CSV path or DataFrame: columns system, family, text_only, and split if any)."""
     import pandas as pd
     df = pd.read_csv(table) if isinstance(table, (str, Path)) else table
     bad = {'system', 'family', 'text_only'} - set(df.columns)
     if bad: raise ValueError(f"{table if isinstance(table, (str, Path)) else 'table'}: no column(s) {sorted(bad)}; "
                              "expected a study audio table (pal.experiments.audio_table)")
+    if 'split' in df.columns: df = df[df['split'] == 'test']                      # the column is the test split's
     best = df.groupby('family')['text_only'].max().to_dict()
     where = f"the highest of {', '.join(sorted(df['system'].unique()))} (mean over seeds)"
     return best, (f"{Path(table).name}: " if isinstance(table, (str, Path)) else '') + where
@@ -626,7 +622,6 @@ def write_suite_stats(suite_dir, out=None, text_only=None) -> 'pd.DataFrame':
           _md_table(st[cols]), '']
     out.with_suffix('.md').write_text('\n'.join(md))
     return st
-
 
 # %% ../nbs/06b_suite.ipynb #f50167a4
 def main(argv=None):
