@@ -202,7 +202,7 @@ class _Session:
         self.model.to(self.state.device)
         self.names, self.meta = saved_names(self.model, cfg), weights_meta(self.model, encoders)
         self.slots, self.prompt = [s.slot for s in cfg.encoders], PromptConfig(**cfg.prompt)
-        self.precision = run_precision(cfg, self.state.device)['mixed_precision']   # evaluation's autocast (autocast_for)
+        self.precision = run_precision(cfg, self.state.device)['mixed_precision']   # training's autocast and evaluation's
         self.test_ds = _quiet_dataset(test_recs, self.caches)
         self.valid_ds = _quiet_dataset(valid_recs, self.caches) if valid_recs else None
         self.candidates = candidate_labels(corpus['train'] + test_recs)
@@ -314,7 +314,7 @@ class _Session:
         if self.accelerator is None:
             from accelerate import Accelerator
             from accelerate.utils import DistributedDataParallelKwargs
-            self.accelerator = Accelerator(mixed_precision=run_precision(self.cfg)['mixed_precision'],
+            self.accelerator = Accelerator(mixed_precision=self.precision,              # evaluation's too (autocast_for)
                                            kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
         return self.accelerator
 

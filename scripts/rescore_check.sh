@@ -8,8 +8,9 @@ key=${1:?usage: bash scripts/rescore_check.sh KEY [OUT.md]}; out=${2:-}
 src=results/runs/$key
 [[ -f $src/DONE ]] || { echo "$src: not a finished run folder" >&2; exit 2; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cp -r "$src" "$tmp/$key"; rm -rf "$tmp/$key/weights"        # only what is committed: records and params.safetensors
 export HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1
+.venv/bin/python -c "import sys, pathlib; from pal.experiments import _records_copy; _records_copy(*map(pathlib.Path, sys.argv[1:]))" \
+  "$src" "$tmp/$key"                                         # only what is committed: records and params.safetensors
 t0=$SECONDS
 .venv/bin/python -m pal.pipeline --rescore "$tmp/$key" --threads 1 > "$tmp/rescore.log" 2>&1 \
   || { tail -20 "$tmp/rescore.log" >&2; exit 2; }
