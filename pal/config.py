@@ -17,11 +17,11 @@ from .systems import FFN_STATES, LORA_FFN, canonical_system, get_system
 from .variants import VARIANTS, connector_fields, get_variant, injections
 
 # %% auto #0
-__all__ = ['PIPELINE_VERSION', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_ROWS', 'PRESETS', 'TEST_PRESETS', 'STUDY_STEPS',
-           'STUDY_PRIMARY', 'STUDY_SEEDS', 'PILOT_CURVE', 'EncoderSpec', 'CorpusSettings', 'RunConfig', 'key_dict',
-           'run_key', 'Preset', 'get_preset', 'preset_encoders', 'encoder_specs', 'make_run_config', 'study_encoders',
-           'study_primary', 'study_config', 'pilot_config', 'native_bf16', 'run_precision', 'autocast_for',
-           'PreflightError', 'missing', 'preflight']
+__all__ = ['PIPELINE_VERSION', 'CORPUS_SOURCES', 'KEY_DEFAULTS', 'KEY_DECLARATIVE', 'PRESET_ROWS', 'PRESETS', 'TEST_PRESETS',
+           'STUDY_STEPS', 'STUDY_PRIMARY', 'STUDY_SEEDS', 'PILOT_CURVE', 'EncoderSpec', 'CorpusSettings', 'RunConfig',
+           'key_dict', 'run_key', 'Preset', 'get_preset', 'preset_encoders', 'encoder_specs', 'make_run_config',
+           'study_encoders', 'study_primary', 'study_config', 'pilot_config', 'native_bf16', 'run_precision',
+           'autocast_for', 'PreflightError', 'missing', 'preflight']
 
 # %% ../nbs/10a_config.ipynb #1c2eac6e
 PIPELINE_VERSION = 'pal-pipeline-3'   # bump when a change alters what a run with the same config computes
@@ -39,11 +39,14 @@ class EncoderSpec:
     max_seconds: float | None = 30.0              # longer clips are truncated before encoding
     role: str = 'speech'                          # pal.variants.ROLES: how a variant routes it ('speech' | 'general')
 
+CORPUS_SOURCES = ('smoke', 'mini', 'suite', 'mini+suite', 'openaqa', 'tiny-openaqa')
+
 @dataclass
 class CorpusSettings:
     "Where the records come from and how many of them a run uses."
     source: str = 'smoke'            # 'smoke' (pal.tiny.smoke_corpus) | 'mini' (pal.corpus) | 'suite' (pal.suite.build_suite) | 'openaqa'
                                      # | 'tiny-openaqa' (pal.tiny.paper_tiny_openaqa's manifests, read as 'openaqa')
+                                     # | 'mini+suite' (the suite with the mini corpus's open tasks: pal.rundata.MIXED_OPEN_TASKS)
     scale: float = 1.0               # mini: pal.corpus size factor
     seed: int = 0                    # corpus seed (smoke, mini) and subset seed
     n_per_task: int = 6              # smoke: training records per task (test: a third of it, at least 2); tiny-openaqa: clips per task
@@ -106,8 +109,7 @@ class RunConfig:
         if roles: bad('encoders', f"role(s) {roles} are not 'speech' or 'general'")
         if not self.curriculum: bad('curriculum', "at least one stage is needed")
         if len({s.name for s in self.curriculum}) != len(self.curriculum): bad('curriculum', "stage names must be unique")
-        if self.corpus.source not in ('smoke', 'mini', 'suite', 'openaqa', 'tiny-openaqa'):
-            bad('corpus.source', f"{self.corpus.source!r} is not 'smoke', 'mini', 'suite', 'openaqa' or 'tiny-openaqa'")
+        if self.corpus.source not in CORPUS_SOURCES: bad('corpus.source', f"{self.corpus.source!r} is not one of {CORPUS_SOURCES}")
         if self.batch_size < 1: bad('batch_size', f"must be >= 1, got {self.batch_size}")
         if set(self.eval.text_only) - {'final', 'base'}:
             bad('eval.text_only', f"{self.eval.text_only} may hold only 'final' and 'base'")

@@ -4,7 +4,8 @@
 
 # %% ../nbs/11_infer.ipynb #fad13db8
 from __future__ import annotations
-import argparse, json, re, sys, warnings
+import argparse, json, math, re, sys, warnings
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -12,31 +13,44 @@ import torch
 from .audio import AudioError, load_audio
 from .data import Collator, PromptConfig
 from .build import CheckpointError, build_model, load_weights, saved_names, weights_meta
-from .config import PIPELINE_VERSION, RunConfig
-from .pipeline import runs_root
-from .scoring import decode_answer
+from .checkpoint import DEFAULT_NAME, checkpoints_root
+from .config import PIPELINE_VERSION, RunConfig, autocast_for, missing, run_precision
+from .pipeline import PARAMS_FILE, runs_root
+from .eval import label_means, rank_metric
+from .scoring import decode_answer, predict
 
 # %% auto #0
-__all__ = ['resolve_checkpoint', 'read_run_config', 'trained_stages', 'Describer', 'load_describer', 'describe', 'main']
+__all__ = ['resolve_checkpoint', 'read_run_config', 'stage_weights', 'trained_stages', 'Describer', 'load_describer', 'describe',
+           'main', 'ask_main']
 
 # %% ../nbs/11_infer.ipynb #78fd91b0
 _KEY = re.compile(r'[0-9a-f]{12}')
+_NAME = re.compile(r'[a-z][a-z0-9.-]*')
 
 def resolve_checkpoint(checkpoint=None, root=None) -> tuple[Path, str | None]:
-    "(run folder, stage or None) for a run folder, a stage weight file, a registry key, or None (the newest finished run)."
-    root = Path(root) if root is not None else runs_root()
+    """(run folder, stage or None) for a run folder, a stage weight file, a run key of the registry `root`, a checkpoint
+    name of results/checkpoints ('pal-mini'), or None: the default checkpoint `pal-mini` when `root` is not given and
+    it is there, else the newest finished run of the registry."""
     if checkpoint is None:
+        default = checkpoints_root()/DEFAULT_NAME
+        if root is None and (default/'config.json').is_file(): return default, None
+        root = Path(root) if root is not None else runs_root()
         done = sorted(root.glob('*/DONE'), key=lambda p: p.stat().st_mtime) if root.is_dir() else []
-        if not done: raise FileNotFoundError(f"{root}: no finished run in the registry; train one (python -m pal.pipeline) or pass a checkpoint")
+        if not done: raise FileNotFoundError(f"{root}: no finished run in the registry and no default checkpoint {default}; "
+                                             "train one (python -m pal.pipeline) or pass a checkpoint")
         return done[-1].parent, None
+    root = Path(root) if root is not None else runs_root()
     c = Path(checkpoint).expanduser()
     if not c.exists() and _KEY.fullmatch(str(checkpoint)) and (root/str(checkpoint)).exists(): c = root/str(checkpoint)
-    if not c.exists(): raise FileNotFoundError(f"{checkpoint}: checkpoint not found (neither a folder, a weight file, nor a run key in {root})")
+    if not c.exists() and _NAME.fullmatch(str(checkpoint)) and (checkpoints_root()/str(checkpoint)).exists():
+        c = checkpoints_root()/str(checkpoint)
+    if not c.exists(): raise FileNotFoundError(f"{checkpoint}: checkpoint not found (neither a folder, a weight file, a run key "
+                                               f"in {root}, nor a name in {checkpoints_root()})")
     if c.is_file():
         if c.suffix != '.safetensors' or c.parent.name != 'weights':
             raise CheckpointError(f"{c}: not a stage weight file (expected <run>/weights/<stage>.safetensors)")
         return c.parent.parent, c.stem
-    if not (c/'config.json').is_file(): raise CheckpointError(f"{c}: not a run folder (no config.json)")
+    if not (c/'config.json').is_file(): raise CheckpointError(f"{c}: not a run folder or checkpoint (no config.json)")
     return c, None
 
 def read_run_config(run_dir) -> RunConfig:
@@ -49,10 +63,18 @@ def read_run_config(run_dir) -> RunConfig:
     try: return RunConfig.from_dict(cj['config'])
     except (KeyError, TypeError, ValueError) as e: raise CheckpointError(f"{p}: invalid run config ({e})") from None
 
+def stage_weights(run_dir, stage: str, cfg: RunConfig | None = None) -> Path:
+    """The weight file of `stage`: `weights/<stage>.safetensors`, or for the last stage the float16 `params.safetensors`
+    committed with a run or a named checkpoint (what a fresh clone has)."""
+    d, cfg = Path(run_dir), cfg or read_run_config(run_dir)
+    w = d/'weights'/f'{stage}.safetensors'
+    if not w.is_file() and stage == cfg.curriculum[-1].name and (d/PARAMS_FILE).is_file(): return d/PARAMS_FILE
+    return w
+
 def trained_stages(run_dir) -> list[str]:
-    "Stages whose weights are in `run_dir/weights`, in curriculum order."
+    "Stages whose weights are in `run_dir` (`stage_weights`), in curriculum order."
     cfg = read_run_config(run_dir)
-    return [s.name for s in cfg.curriculum if (Path(run_dir)/'weights'/f'{s.name}.safetensors').is_file()]
+    return [s.name for s in cfg.curriculum if stage_weights(run_dir, s.name, cfg).is_file()]
 
 # %% ../nbs/11_infer.ipynb #179dbfd9
 class Describer:
@@ -61,13 +83,15 @@ class Describer:
         self.dir, st = resolve_checkpoint(checkpoint, root)
         self.cfg = read_run_config(self.dir)
         done = trained_stages(self.dir)
-        if not done: raise CheckpointError(f"{self.dir}: no stage has finished training (weights/ is empty)")
+        if not done: raise CheckpointError(f"{self.dir}: no stage has finished training (no weights/ file, no {PARAMS_FILE})")
         self.stage = stage or st or done[-1]
         if self.stage not in [s.name for s in self.cfg.curriculum]:
             raise CheckpointError(f"{self.dir}: stage {self.stage!r} is not in its curriculum {[s.name for s in self.cfg.curriculum]}")
         if self.stage not in done: raise CheckpointError(f"{self.dir}: stage {self.stage!r} has not finished training (finished: {done})")
+        lacks = [p for p in missing([self.cfg], need_gpu=False) if not p.startswith('corpus')]
+        if lacks: raise CheckpointError(f"{self.dir}: a {self.cfg.preset!r} checkpoint; this machine cannot build its model: " + '; '.join(lacks))
         self.model, self.tok, self.encoders = build_model(self.cfg)
-        load_weights(self.model, self.dir/'weights'/f'{self.stage}.safetensors', saved_names(self.model, self.cfg),
+        load_weights(self.model, stage_weights(self.dir, self.stage, self.cfg), saved_names(self.model, self.cfg),
                      weights_meta(self.model, self.encoders))
         self.device = torch.device(device) if device is not None else torch.device('cpu')
         self.model.to(self.device).eval()
@@ -99,6 +123,26 @@ class Describer:
                                   max_new_tokens=max_new_tokens, eos_token_id=sorted(stop))          # (1, n)
         return decode_answer(self.tok, new[0], stop)
 
+    @torch.no_grad()
+    def rank(self, audio, question: str, choices) -> dict:
+        """The run's answer to a closed `question` about `audio` among `choices`, scored exactly as its evaluation scores
+        a suite item (`pal.scoring.predict`, rank-only, the run's length normalisation and autocast, float32 scores):
+        dict(answer, scores: {choice: the ranking score}, logprob: {choice: summed log-prob of its tokens},
+        prob: {choice: its sequence probability renormalised over the choices})."""
+        if not isinstance(question, str) or not question.strip(): raise ValueError(f"question must be a non-empty string, got {question!r}")
+        choices = [str(c) for c in choices]
+        if len(choices) < 2 or len(set(choices)) != len(choices) or not all(c.strip() for c in choices):
+            raise ValueError(f"choices must be at least two distinct non-empty strings, got {choices}")
+        item = dict(id='ask', task='ask', audio=str(audio), instruction=question.strip(), output=choices[0], choices=choices,
+                    feats=self.features(audio))
+        es = replace(self.cfg.eval, rank_only=True)
+        with autocast_for(run_precision(self.cfg, self.device)['mixed_precision'], self.device):
+            r = predict(self.model, self.tok, [item], self.slots, PromptConfig(**self.cfg.prompt), es, {}, seed=self.cfg.seed)[0]
+        lp, n = r['label_scores'], r['label_ntokens']
+        top = max(lp.values()); z = sum(math.exp(v - top) for v in lp.values())
+        return dict(answer=r['pred'], scores=label_means(lp, n, es.length_norm), logprob=dict(lp),
+                    prob={c: math.exp(v - top) / z for c, v in lp.items()}, rule=rank_metric(es.length_norm))
+
 _LOADED: dict = {}
 
 def load_describer(checkpoint=None, stage: str | None = None, root=None, device=None) -> Describer:
@@ -113,19 +157,49 @@ def describe(audio, prompt: str, checkpoint=None, stage: str | None = None, max_
     return load_describer(checkpoint, stage, root)(audio, prompt, max_new_tokens)
 
 # %% ../nbs/11_infer.ipynb #285147c7
-def main(argv=None) -> int:
-    "python -m pal.infer --checkpoint DIR --audio clip.wav --prompt '...'"
-    ap = argparse.ArgumentParser(prog='python -m pal.infer', description='Answer a question about an audio clip with a trained PAL run.')
-    ap.add_argument('--checkpoint', default=None, help='run folder, <run>/weights/<stage>.safetensors, or a run key (default: newest finished run)')
-    ap.add_argument('--audio', required=True, help='audio file (wav/flac/ogg/mp3)')
-    ap.add_argument('--prompt', default='Describe the audio.', help='question or instruction')
+def _common(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument('audio_pos', nargs='?', metavar='AUDIO', help='audio file (wav/flac/ogg/mp3)')
+    ap.add_argument('question_pos', nargs='?', metavar='QUESTION', help='question or instruction')
+    ap.add_argument('--audio', default=None, help='audio file (same as AUDIO)')
+    ap.add_argument('--prompt', '--question', dest='prompt', default=None, help='question or instruction (same as QUESTION)')
+    ap.add_argument('--checkpoint', default=None,
+                    help=f'{DEFAULT_NAME} (the default, results/checkpoints), a run folder, <run>/weights/<stage>.safetensors, or a run key')
     ap.add_argument('--stage', default=None, help='curriculum stage whose weights to use (default: the last trained)')
-    ap.add_argument('--max-new-tokens', type=int, default=64)
-    ap.add_argument('--runs', default=None, help='run registry (default $PAL_RUNS or results/runs)')
+    ap.add_argument('--runs', default=None, help='run registry for run keys (default $PAL_RUNS or results/runs)')
+
+def _audio_prompt(ap, a, default_prompt=None) -> tuple:
+    audio, prompt = a.audio or a.audio_pos, a.prompt or a.question_pos or default_prompt
+    if audio is None: ap.error('give the audio file (AUDIO or --audio)')
+    if prompt is None: ap.error('give the question (QUESTION or --question)')
+    return audio, prompt
+
+def main(argv=None) -> int:
+    "pal describe AUDIO [QUESTION] [--checkpoint C]: a free-form answer (also python -m pal.infer)."
+    ap = argparse.ArgumentParser(prog='pal describe', description='Answer a question about an audio clip with a trained PAL model (default: the committed pal-mini).')
+    _common(ap); ap.add_argument('--max-new-tokens', type=int, default=64)
     a = ap.parse_args(argv)
-    try: print(describe(a.audio, a.prompt, a.checkpoint, a.stage, a.max_new_tokens, a.runs))
+    audio, prompt = _audio_prompt(ap, a, 'Describe the audio.')
+    try: print(describe(audio, prompt, a.checkpoint, a.stage, a.max_new_tokens, a.runs))
     except (FileNotFoundError, CheckpointError, AudioError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr); return 2
+    return 0
+
+def ask_main(argv=None) -> int:
+    "pal ask AUDIO QUESTION --choices A B ... [--checkpoint C]: the ranked answer and each choice's probability."
+    ap = argparse.ArgumentParser(prog='pal ask', description='Ask a closed question about an audio clip: the model ranks the choices.')
+    _common(ap); ap.add_argument('--choices', nargs='+', required=True, help='the candidate answers (at least two)')
+    ap.add_argument('--json', action='store_true', help='print the result as JSON')
+    a = ap.parse_args(argv)
+    audio, question = _audio_prompt(ap, a)
+    try:
+        D = load_describer(a.checkpoint, a.stage, a.runs)
+        r = D.rank(audio, question, a.choices)
+    except (FileNotFoundError, CheckpointError, AudioError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr); return 2
+    if a.json: print(json.dumps(r, indent=1)); return 0
+    print(f"answer: {r['answer']}   (ranked by {r['rule']})")
+    for c in sorted(r['prob'], key=r['prob'].get, reverse=True):
+        print(f"  {c:>20}  p={r['prob'][c]:.3f}  score={r['scores'][c]:+.3f}")
     return 0
 
 # %% ../nbs/11_infer.ipynb #2610aa6c

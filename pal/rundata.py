@@ -5,6 +5,7 @@
 # %% ../nbs/10b_rundata.ipynb #b16a661a
 from __future__ import annotations
 import hashlib, json, warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +18,8 @@ from .data import DataWarning, FeatureCache, load_openaqa
 from .eval import TASK_KINDS
 
 # %% auto #0
-__all__ = ['mini_corpus_dir', 'recipe_hash', 'corpus_recipe', 'check_recipe', 'load_corpus', 'per_task', 'select_data',
-           'build_caches']
+__all__ = ['MIXED_OPEN_TASKS', 'mini_corpus_dir', 'recipe_hash', 'corpus_recipe', 'check_recipe', 'load_corpus', 'per_task',
+           'select_data', 'build_caches']
 
 # %% ../nbs/10b_rundata.ipynb #225c90ce
 def mini_corpus_dir(corpus: CorpusSettings, out_dir=None) -> Path:
@@ -34,8 +35,23 @@ def recipe_hash(d: Path) -> str | None:
         if (d/meta).exists(): return json.loads((d/meta).read_text()).get('recipe_hash', '')[:16]
     return hashlib.sha256((d/'recipe.json').read_bytes()).hexdigest()[:16] if (d/'recipe.json').exists() else None
 
+MIXED_OPEN_TASKS = ('asr', 'cap', 'open')   # the mini corpus's open tasks that source 'mini+suite' adds to the suite
+
+def _mixed_dirs(corpus_dir) -> tuple:
+    "(mini corpus folder or None, suite folder or None) of source 'mini+suite': `corpus_dir` is None or such a pair."
+    if corpus_dir is None: return None, None
+    if isinstance(corpus_dir, (tuple, list)) and len(corpus_dir) == 2: return tuple(corpus_dir)
+    raise ValueError(f"corpus source 'mini+suite' reads two folders: give corpus_dir as (mini corpus, suite), got {corpus_dir!r}")
+
+def _mixed_recipe(mini: str | None, suite: str | None) -> str | None:
+    "One recipe hash for the pair of recipes of source 'mini+suite' (None when either is not built)."
+    return hashlib.sha256(f'{mini}+{suite}'.encode()).hexdigest()[:16] if mini and suite else None
+
 def corpus_recipe(corpus: CorpusSettings, corpus_dir=None) -> str | None:
     "The recipe hash of the mini corpus or suite a run would read now (None: not built, or another source)."
+    if corpus.source == 'mini+suite':
+        m, s = _mixed_dirs(corpus_dir)
+        return _mixed_recipe(corpus_recipe(CorpusSettings('mini'), m), corpus_recipe(CorpusSettings('suite'), s))
     if corpus.source not in ('mini', 'suite'): return None
     d = Path(corpus_dir) if corpus_dir else pal_home()/'data'/('corpus' if corpus.source == 'mini' else 'suite')
     return recipe_hash(d)
@@ -60,6 +76,13 @@ def load_corpus(corpus: CorpusSettings, work: Path, corpus_dir=None) -> dict[str
             if k not in m: raise ValueError(f"CorpusSettings.manifests: the 'openaqa' source needs a {k!r} manifest path")
         out = {s: load_openaqa(m[s], audio_root=m.get('audio_root'), split=s) for s in ('train', 'test')}   # Records: with .report
         if d is not None: out['recipe'] = recipe_hash(d)
+        return out
+    if corpus.source == 'mini+suite':                                # the suite, every split, and the mini corpus's open tasks
+        m, s = _mixed_dirs(corpus_dir)
+        mini = load_corpus(replace(corpus, source='mini'), work, m)
+        out = load_corpus(replace(corpus, source='suite'), work, s)
+        for k in ('train', 'valid', 'test'): out[k] = out[k] + [r for r in mini[k] if r['task'] in MIXED_OPEN_TASKS]
+        out['recipe'] = _mixed_recipe(mini['recipe'], out['recipe'])
         return out
     if corpus.source == 'smoke':
         from pal.tiny import smoke_corpus                                 # the test stand-ins load only for a test corpus
