@@ -175,7 +175,7 @@ def sync_readme(check: bool = False, root: Path|None = None) -> bool:
     return same
 
 # %% ../nbs/09_cli.ipynb #68710236
-BENCHMARK_NAMES = ('esc50', 'audiocaps', 'clotho', 'fsd50k', 'vggsound', 'openaqa')   # pal.benchmarks.BENCHMARKS (not imported: heavy)
+BENCHMARK_NAMES = ('esc50', 'audiocaps', 'clotho', 'fsd50k', 'vggsound', 'openaqa', 'mmau')   # pal.benchmarks.BENCHMARKS (not imported: heavy)
 
 def evaluate_command(a) -> int:
     "`pal evaluate`: `pal.benchmarks.evaluate_run` on the parsed arguments; bad input is one line on stderr and status 2."
@@ -186,7 +186,7 @@ def evaluate_command(a) -> int:
     from pal.eval import to_markdown
     try:
         r = evaluate_run(a.run, a.benchmark, a.root, runs=a.runs, stage=a.stage, out=a.out, cache_root=a.cache, limit=a.limit,
-                         device=a.device, records=a.records, progress=sys.stderr.isatty())
+                         device=a.device, records=a.records, progress=sys.stderr.isatty(), permute=a.permute)
     except (BenchmarkError, CheckpointError, DataError, AudioError) as e:
         print(f'pal evaluate: error: {e}', file=sys.stderr); return 2
     print(to_markdown(r.paper)); print('wrote ' + ', '.join(map(str, r.files)))
@@ -205,13 +205,16 @@ def main(argv=None):
     e = sub.add_parser('evaluate', help='score a finished run on a benchmark laid out on disk (tables into results/)')
     e.add_argument('--run', required=True, help='run key in the registry, or a run folder')
     e.add_argument('--benchmark', required=True, choices=BENCHMARK_NAMES)
-    e.add_argument('--root', required=True, help="the benchmark's folder, in the layout pal.benchmarks.BENCHMARKS names")
+    e.add_argument('--root', required=True, help="the benchmark's folder, in the layout pal.benchmarks.BENCHMARKS names "
+                   "(mmau: the JSON file, or a folder holding one)")
     e.add_argument('--runs', help='run registry (default $PAL_RUNS or results/runs)')
     e.add_argument('--out', help='where the tables go (default results/)')
     e.add_argument('--stage', help="curriculum stage whose weights to use (default: the run's last)")
     e.add_argument('--cache', help='feature cache folder (default <home>/.cache/features)')
     e.add_argument('--limit', type=int, help='at most N records per task (captioning: clips), for a quick look')
     e.add_argument('--records', action='store_true', help='also write the scored records (.jsonl)')
+    e.add_argument('--permute', type=int, default=1, metavar='K', help='mmau: also score K-1 cyclic rotations of each item\'s '
+                   'choices (rotation 0: the order given) and report accuracy per order and the consistency rate')
     e.add_argument('--device', help='torch device (default cpu)')
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ['describe']:
