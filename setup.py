@@ -14,5 +14,9 @@ setuptools.setup(
     long_description_content_type='text/markdown', author=cfg['author'], author_email=cfg['author_email'],
     url=cfg['git_url'], packages=setuptools.find_packages(include=['pal', 'pal.*']), include_package_data=True,
     python_requires='>=' + cfg['min_python'], install_requires=[], zip_safe=False,
-    entry_points={'console_scripts': scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
+    # optional extra, never in the core install: pip install -e '.[lmms]' -c constraints.txt (nbs/13_lmms.ipynb: why 0.7)
+    extras_require={'lmms': ['lmms-eval==0.7']},
+    package_data={'pal': ['lmms_tasks/*/*.yaml']},   # the local lmms-eval task (pal.lmms.TASK_DIR)
+    entry_points={'console_scripts': scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"],
+                  'lmms_eval.models': ['pal = pal.lmms:lmms_manifest']},   # lmms-eval >= 0.7 finds --model pal here
 )
