@@ -25,11 +25,12 @@ from .scoring import CARRIED, EvalSettings, candidate_labels, predict
 
 # %% auto #0
 __all__ = ['BENCHMARKS', 'PAPER_METRICS', 'TOY_SR', 'TOY_SOUNDS', 'MMAU_FIELDS', 'MMAU_AUDIO_KEYS', 'MMAU_BY', 'MMAU_PRED_KEYS',
-           'MMAU_SAMPLE', 'MMAU_SUM', 'MMAU_MATCH', 'MMAU_CONSISTENCY', 'BenchmarkError', 'Benchmark', 'get_benchmark',
-           'load_benchmark', 'scoring_records', 'paper_table', 'find_run', 'BenchmarkResult', 'evaluate_run',
-           'toy_benchmark', 'mmau_prompt', 'mmau_breakdown', 'check_mmau_items', 'mmau_audio', 'mmau_json', 'load_mmau',
-           'toy_mmau', 'mmau_records', 'argmax_choice', 'score_mmau', 'mmau_string_match', 'mmau_credits', 'mmau_table',
-           'mmau_paper', 'mmau_predictions', 'suite_as_mmau', 'MMAUResult', 'evaluate_mmau']
+           'MMAU_SAMPLE', 'MMAU_SUM', 'MMAU_MATCH', 'MMAU_CONSISTENCY', 'SUITE_SAMPLE', 'BenchmarkError', 'Benchmark',
+           'get_benchmark', 'load_benchmark', 'scoring_records', 'paper_table', 'find_run', 'BenchmarkResult',
+           'evaluate_run', 'toy_benchmark', 'mmau_prompt', 'mmau_breakdown', 'check_mmau_items', 'mmau_audio',
+           'mmau_json', 'load_mmau', 'toy_mmau', 'mmau_records', 'argmax_choice', 'score_mmau', 'mmau_string_match',
+           'mmau_credits', 'mmau_table', 'mmau_paper', 'mmau_predictions', 'suite_as_mmau', 'suite_sample',
+           'MMAUResult', 'evaluate_mmau']
 
 # %% ../nbs/08c_benchmarks.ipynb #14826a39
 class BenchmarkError(ValueError):
@@ -114,13 +115,18 @@ def paper_table(table: pd.DataFrame) -> pd.DataFrame:
 
 # %% ../nbs/08c_benchmarks.ipynb #a4dba119
 def find_run(run, runs=None) -> Path:
-    "The folder of the finished run `run`: a run key of the registry `runs` (default `runs_root()`) or a run folder."
+    """The folder of the finished run `run`: a run key of the registry `runs` (default `runs_root()`), a run folder, or
+    a published checkpoint (a name of results/checkpoints such as 'pal-mini', or its folder: config.json and params.safetensors)."""
+    from pal.checkpoint import checkpoints_root
     root = Path(runs).expanduser() if runs is not None else runs_root()
     d = root/str(run)
     if not d.is_dir() and Path(run).expanduser().is_dir(): d = Path(run).expanduser()
-    if not d.is_dir(): raise BenchmarkError(f"{d}: no run {str(run)!r} in the registry {root} (give a run key listed there, or a run folder)")
+    if not d.is_dir() and (checkpoints_root()/str(run)).is_dir(): d = checkpoints_root()/str(run)
+    if not d.is_dir(): raise BenchmarkError(f"{d}: no run {str(run)!r} in the registry {root} nor a checkpoint in {checkpoints_root()} "
+                                            "(give a run key listed there, a run folder or a checkpoint name)")
     if not (d/'config.json').is_file(): raise BenchmarkError(f"{d/'config.json'}: not found; {d} is not a run folder")
-    if not (d/'DONE').exists():
+    published = (d/'params.safetensors').is_file() and (d/'scores.json').is_file()   # pal.checkpoint.publish's folder
+    if not (d/'DONE').exists() and not published:
         raise BenchmarkError(f"{d/'DONE'}: not found; run {d.name} has not finished (resume it with python -m pal.pipeline first)")
     return d.resolve()
 
@@ -578,6 +584,25 @@ def suite_as_mmau(split: str = 'test', path=None, limit: int | None = None, root
                   answer=r['output'], task=r['task']) | {k: v for k, v in r.items() if k not in moved} for r in recs]
     check_mmau_items(items, d/f'{split}.jsonl')
     return _write_json(out, items)
+
+SUITE_SAMPLE = Path('data')/'benchmarks'/'suite-test-sample'   # committed: suite test items with their audio (FLAC)
+
+def suite_sample(out=None, limit: int = 5, split: str = 'test', root=None, seed: int = 0) -> Path:
+    """A self-contained MMAU-layout copy of `limit` suite `split` items per family (drawn as `suite_as_mmau` draws them)
+    with their clips as FLAC (lossless: the features are the WAV's) under `out/audio/`, in `out/items.json`; returns the
+    JSON's path. The committed copy (`SUITE_SAMPLE`) lets `pal evaluate` and the lmms-eval task score the same suite items
+    on a clone where the suite is not built."""
+    import tempfile, soundfile as sf
+    out = Path(out) if out is not None else pal_home()/SUITE_SAMPLE
+    with tempfile.TemporaryDirectory() as t:
+        items = json.loads(suite_as_mmau(split, Path(t)/'items.json', limit, root, seed).read_text())
+    (out/'audio').mkdir(parents=True, exist_ok=True)
+    for it in items:
+        x, sr = sf.read(str(it['audio_id']), dtype='int16')
+        name = f"audio/{Path(it['audio_id']).stem}.flac"
+        sf.write(str(out/name), x, sr, format='FLAC', subtype='PCM_16')
+        it['audio_id'] = name
+    return _write_json(out/'items.json', items)
 
 # %% ../nbs/08c_benchmarks.ipynb #5f394435
 @dataclass

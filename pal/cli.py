@@ -13,9 +13,10 @@ import torch
 from .assets import (asterisk_prompts, load_llm, load_whisper, pal_home, prepare_assets, transcribe, AssetError)
 
 # %% auto #0
-__all__ = ['DEMO_CLIP', 'DEMO_QUESTION', 'RESULTS_MARKER', 'EXPERIMENTS_MARKER', 'BENCHMARK_NAMES', 'answer_from_transcript',
-           'demo', 'results_records', 'headline_table', 'results_markdown', 'experiments_markdown', 'fill_sections',
-           'rebase_links', 'render_readme', 'sync_readme', 'evaluate_command', 'main']
+__all__ = ['DEMO_CLIP', 'DEMO_QUESTION', 'RESULTS_MARKER', 'EXPERIMENTS_MARKER', 'CHECKPOINT_MARKER', 'BENCHMARK_NAMES',
+           'answer_from_transcript', 'demo', 'results_records', 'headline_table', 'results_markdown',
+           'experiments_markdown', 'checkpoint_markdown', 'fill_sections', 'rebase_links', 'render_readme',
+           'sync_readme', 'evaluate_command', 'main']
 
 # %% ../nbs/09_cli.ipynb #313744cf
 DEMO_CLIP, DEMO_QUESTION = 'agent-pass', 'Which key must the caller press after the password?'
@@ -129,8 +130,19 @@ def experiments_markdown(root: Path, prefix: str = '') -> str:
         rows.append(f"| [`{f.stem}`]({prefix}nbs/{f.name}) | {what.replace('|', '/')} | `papermill nbs/{f.name} out.ipynb -p preset mini` |")
     return '\n'.join(rows) if len(rows) > 2 else '*No experiment notebook yet* (`nbs/exp_*.ipynb`).'
 
+CHECKPOINT_MARKER = '<!-- pal:checkpoint -->'
+
+def checkpoint_markdown(root: Path, prefix: str = '', level: int = 3) -> str:
+    "The card of the default checkpoint (`results/checkpoints/pal-mini/README.md`), headings moved to `level`, links relative to `prefix`."
+    p = Path(root)/'results'/'checkpoints'/'pal-mini'/'README.md'
+    if not p.exists(): return '(no default checkpoint committed yet: `python -m pal.checkpoint train`, then `publish`)'
+    md = p.read_text(encoding='utf-8')
+    md = re.sub(r'^(#+) ', lambda m: '#' * (len(m.group(1)) + level - 1) + ' ', md, flags=re.M)
+    return _relink(md, f'{prefix}results/checkpoints/pal-mini/').strip()
+
 def fill_sections(md: str, root: Path, prefix: str = '', report_links: bool = True) -> str:
-    "`md` with its generated-section markers filled: `RESULTS_MARKER` (`results_markdown`) and `EXPERIMENTS_MARKER` (`experiments_markdown`)."
+    "`md` with its generated-section markers filled: `RESULTS_MARKER` (`results_markdown`), `EXPERIMENTS_MARKER` (`experiments_markdown`) and `CHECKPOINT_MARKER` (`checkpoint_markdown`)."
+    if CHECKPOINT_MARKER in md: md = md.replace(CHECKPOINT_MARKER, checkpoint_markdown(root, prefix))
     if RESULTS_MARKER in md: md = md.replace(RESULTS_MARKER, results_markdown(root, prefix=prefix, report_links=report_links))
     if EXPERIMENTS_MARKER in md: md = md.replace(EXPERIMENTS_MARKER, experiments_markdown(root, prefix=prefix))
     return md
@@ -197,13 +209,16 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog='pal', description='PAL: probing audio encoders via LLMs')
     sub = p.add_subparsers(dest='cmd', required=True)
     sub.add_parser('setup', help='fetch, convert and verify the offline assets (idempotent)')
-    d = sub.add_parser('demo', help='end-to-end demo on a real audio file')
+    sub.add_parser('demo', help='the main job: the default checkpoint pal-mini answers questions about bundled clips, then H2 '
+                   'is regenerated from its committed records (see `pal demo -h`)', add_help=False)
+    sub.add_parser('ask', help='a closed question about an audio file: the choices ranked, with probabilities (see `pal ask -h`)', add_help=False)
+    d = sub.add_parser('cascade', help='the Whisper -> SmolLM2 cascade (not PAL: a comparison) on a real audio file')
     d.add_argument('--audio', help='a wav/flac file (default: a real Asterisk prompt)'); d.add_argument('--question')
     d.add_argument('--whisper', default='tiny.en')
     r = sub.add_parser('readme', help='write README.md from nbs/index.ipynb'); r.add_argument('--check', action='store_true')
-    sub.add_parser('describe', help='answer a prompt about a wav file with a trained checkpoint (see `pal describe -h`)', add_help=False)
+    sub.add_parser('describe', help='a free-form answer about an audio file from a trained checkpoint (default pal-mini; see `pal describe -h`)', add_help=False)
     e = sub.add_parser('evaluate', help='score a finished run on a benchmark laid out on disk (tables into results/)')
-    e.add_argument('--run', required=True, help='run key in the registry, or a run folder')
+    e.add_argument('--run', default='pal-mini', help='run key in the registry, a run folder, or a checkpoint name (default: pal-mini)')
     e.add_argument('--benchmark', required=True, choices=BENCHMARK_NAMES)
     e.add_argument('--root', required=True, help="the benchmark's folder, in the layout pal.benchmarks.BENCHMARKS names "
                    "(mmau: the JSON file, or a folder holding one)")
@@ -220,10 +235,16 @@ def main(argv=None):
     if argv[:1] == ['describe']:
         from pal.infer import main as describe_main
         return describe_main(argv[1:])
+    if argv[:1] == ['ask']:
+        from pal.infer import ask_main
+        return ask_main(argv[1:])
+    if argv[:1] == ['demo']:
+        from pal.checkpoint import demo_main
+        return demo_main(argv[1:])
     a = p.parse_args(argv)
     try:
         if a.cmd == 'setup': prepare_assets()
-        elif a.cmd == 'demo':
+        elif a.cmd == 'cascade':
             res = demo(a.audio, a.question, a.whisper)
             for k in ('pipeline', 'audio', 'reference', 'transcript', 'question', 'answer', 'seconds'): print(f'{k:>10}: {res[k]}')
         elif a.cmd == 'readme':
