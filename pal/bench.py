@@ -85,18 +85,23 @@ def analytic_cost(llm_config, Na: int, Nt: int, mode: str = 'plits', start_layer
                 macs=fwd, train_macs=fwd + bwd)
 
 # %% ../nbs/04b_bench.ipynb #aaad32dd
-def connector_train_macs(mode: str, d: int, Na: int, in_dim: int = 384, n_summary: int = 16) -> int:
-    "Forward + backward MACs of bench variant `mode`'s connector on one sample of `Na` frames (PyTorch's FLOP counter)."
+def connector_train_macs(mode: str, d: int, Na: int, in_dim: int = 384, n_summary: int = 16, fake: bool = True) -> int:
+    """Forward + backward MACs of bench variant `mode`'s connector on one sample of `Na` frames (PyTorch's FLOP counter).
+    `fake`: on fake tensors (shapes only: the same operators counted, no arithmetic, the RNG untouched), so a sweep to
+    Na=4096 at d=2048 costs milliseconds instead of seconds per point; False runs the connector for real (same count)."""
+    from contextlib import nullcontext
     from torch.utils.flop_counter import FlopCounterMode
+    from torch._subclasses.fake_tensor import FakeTensorMode
     from pal.connectors import make_connector
     from pal.model import variant_config
-    con = make_connector(variant_config(mode, {'audio': in_dim}, d, n_summary=n_summary,
-                                        connector=dict(kind='mlp', stack=1)).encoders[0].connector)
-    f, n = torch.randn(1, Na, in_dim), torch.tensor([Na])
-    with FlopCounterMode(display=False) as fc:
-        out = con(f, n)[0].sum()                                                     # every route uses the full sequence ...
-        if mode == 'pal_unified': out = out + con.summary(f, n)[0].sum()              # ... PAL unified also its summary tokens
-        out.backward()
+    with FakeTensorMode() if fake else nullcontext():
+        con = make_connector(variant_config(mode, {'audio': in_dim}, d, n_summary=n_summary,
+                                            connector=dict(kind='mlp', stack=1)).encoders[0].connector)
+        f, n = torch.randn(1, Na, in_dim), torch.tensor([Na])
+        with FlopCounterMode(display=False) as fc:
+            out = con(f, n)[0].sum()                                                 # every route uses the full sequence ...
+            if mode == 'pal_unified': out = out + con.summary(f, n)[0].sum()          # ... PAL unified also its summary tokens
+            out.backward()
     return fc.get_total_flops() // 2
 
 def analytic(llm_config, mode: str, Na: int, Nt: int, start_layer: int = 0, n_summary: int = 16, n_labels: int = 16) -> dict:
