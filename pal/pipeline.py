@@ -150,15 +150,18 @@ def systems(cfg: RunConfig) -> list[str]:
     out += [s.name for i, s in enumerate(st) if es.every_stage or i == len(st) - 1]
     return out + (['text_only'] if 'final' in es.text_only else [])
 
+def _read_table(p: Path) -> pd.DataFrame:
+    "A summary or verdict CSV of a run folder (an empty frame when the file is absent or empty)."
+    return pd.read_csv(p) if p.exists() and p.stat().st_size > 1 else pd.DataFrame()
+
 def load_run(d) -> RunResult:
     "A finished run from its registry folder."
     d = Path(d)
     if not (d/'DONE').exists(): raise FileNotFoundError(f"{d}: not a finished run (no DONE marker)")
     cfg = RunConfig.from_dict(json.loads((d/'config.json').read_text())['config'])
     tables = {s: pd.read_csv(d/'eval'/f'{s}.csv', keep_default_na=False, na_values=['']) for s in systems(cfg)}
-    read = lambda n: pd.read_csv(d/n) if (d/n).exists() and (d/n).stat().st_size > 1 else pd.DataFrame()
     timings = json.loads((d/'timings.json').read_text())
-    return RunResult(d.name, d, cfg, tables, read('summary.csv'), read('verdict.csv'), timings, reused=True)
+    return RunResult(d.name, d, cfg, tables, _read_table(d/'summary.csv'), _read_table(d/'verdict.csv'), timings, reused=True)
 
 # %% ../nbs/10_pipeline.ipynb #55bd7216
 def _quiet_dataset(records, caches, **kw) -> AudioTextDataset:
@@ -328,13 +331,15 @@ class _Session:
             self.tables['prior'] = score(self.recs['prior'], cfg.eval, cfg.seed)
             self.rd.write_eval('prior', self.recs['prior'], self.tables['prior']); refs.append('prior')
         cols = names + (['prior'] if 'prior' in self.tables else [])
-        summary = summary_table({c: self.tables[c] for s in cols for c in (s, s + OOS) if c in self.tables})
-        verdict = verdict_table(self.tables, self.recs, final[-1], refs, cfg.eval, cfg.seed) if final else pd.DataFrame()
         tm = self.rd.timings
         tm['total_train_s'] = round(sum(v['seconds'] for v in tm['stages'].values()), 2)
-        ranks = rank_table(self.rd.records(final[-1]), cfg.eval.length_norm) if final else None
-        if self.main: self.rd.finish(summary, verdict, ranks)
+        if self.main:
+            summary = summary_table({c: self.tables[c] for s in cols for c in (s, s + OOS) if c in self.tables})
+            verdict = verdict_table(self.tables, self.recs, final[-1], refs, cfg.eval, cfg.seed) if final else pd.DataFrame()
+            self.rd.finish(summary, verdict, rank_table(self.rd.records(final[-1]), cfg.eval.length_norm) if final else None)
         self.state.wait_for_everyone()
+        if not self.main:   # the main process's tables as written: only it has the prior, and the bootstrap (METEOR) runs once
+            summary, verdict = (_read_table(self.rd.path/n) for n in ('summary.csv', 'verdict.csv'))
         return RunResult(self.rd.key, self.rd.path, cfg, {s: self.tables[s] for s in names}, summary, verdict, tm,
                          reused=False, trained=self.trained)
 
