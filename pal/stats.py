@@ -182,7 +182,14 @@ def _power(ncp, crit, df, two_sided: bool) -> np.ndarray:
     return up + np.where(fin, sps.nct.sf(crit, dff, -ncp), sps.norm.sf(crit + ncp))
 
 def _ncp_for(power: float, crit: float, df: float, two_sided: bool) -> float:
-    "The non-centrality at which the test of `_power` reaches `power` (bisection; the bracket doubles until it holds it)."
+    """The non-centrality at which the test of `_power` reaches `power` (bisection; the bracket doubles until it holds it).
+    Memoised: a pure function of its four numbers, and a calibration asks it the same question (df = inf under the
+    bootstrap) once per simulated design."""
+    return _ncp_memo(float(power), float(crit), float(df), bool(two_sided))
+
+from functools import lru_cache
+@lru_cache(maxsize=4096)
+def _ncp_memo(power: float, crit: float, df: float, two_sided: bool) -> float:
     f = lambda d: float(_power(d, crit, df, two_sided)) - power
     hi = 2 * crit + 4
     while f(hi) < 0:
