@@ -15,8 +15,8 @@ from .systems import get_system
 
 # %% auto #0
 __all__ = ['DEFAULT_NAME', 'DEFAULT_SYSTEM', 'DEFAULT_STEPS', 'DEFAULT_MIX_ALPHA', 'checkpoints_root', 'default_config',
-           'closed_scores', 'generated_scores', 'cascade_asr', 'card_markdown', 'publish', 'demo_dir', 'demo_questions',
-           'demo_answers', 'regenerate', 'verdict_lines', 'demo_main', 'main']
+           'closed_scores', 'generated_scores', 'cascade_asr', 'card_reading', 'card_markdown', 'publish', 'card_text',
+           'demo_dir', 'demo_questions', 'demo_answers', 'regenerate', 'verdict_lines', 'demo_main', 'main']
 
 # %% ../nbs/11a_checkpoint.ipynb #f3e4a903
 DEFAULT_NAME = 'pal-mini'                       # the stable name of the committed default checkpoint
@@ -66,7 +66,8 @@ def generated_scores(table) -> 'pd.DataFrame':
     "The primary metric rows (pal.scoring.PRIMARY) of the generated tasks (asr, cap, open) from a run's pal.eval table."
     from pal.eval import TASK_KINDS
     from pal.scoring import PRIMARY
-    keep = [(t, PRIMARY[TASK_KINDS[t]]) for t in ('asr', 'cap', 'open')] + [('asr', 'CER'), ('cap', 'BLEU-4'), ('cap', 'METEOR')]
+    extra = {'asr': ['CER'], 'cap': ['BLEU-4', 'METEOR'], 'open': []}
+    keep = [(t, m) for t in ('asr', 'cap', 'open') for m in [PRIMARY[TASK_KINDS[t]], *extra[t]]]
     rows = [table[(table['family'] == f) & (table['metric'] == m)] for f, m in keep]
     import pandas as pd
     return pd.concat([r for r in rows if len(r)], ignore_index=True)[['family', 'metric', 'value', 'ci_low', 'ci_high', 'n']]
@@ -85,6 +86,22 @@ def cascade_asr(records, es=None, seed: int = 0, batch: int = 16) -> 'pd.DataFra
 
 def _fmt(r) -> str: return f"{r.value:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
 
+def card_reading(closed, generated, cascade) -> list[str]:
+    """What the intervals say, in words: per split, the families whose interval lies above the best constant answer and
+    those it cannot tell from it; and PAL's ASR against Whisper alone on the same clips (lower WER is better)."""
+    out = []
+    for sp, g in closed.groupby('split', sort=False):
+        above, unsure = g[g['ci_low'] > g['const']]['family'].tolist(), g[g['ci_low'] <= g['const']]['family'].tolist()
+        out.append(f"{sp}: above the best constant answer on {', '.join(above) or 'no family'}; "
+                   f"not distinguishable from it on {', '.join(unsure) or 'no family'}.")
+    p, w = generated[(generated['family'] == 'asr') & (generated['metric'] == 'WER')], cascade[cascade['metric'] == 'WER']
+    if len(p) and len(w):
+        p, w = p.iloc[0], w.iloc[0]
+        how = ('worse than' if p.ci_low > w.ci_high else 'better than' if p.ci_high < w.ci_low else 'not distinguishable from')
+        out.append(f"ASR: {how} Whisper tiny.en alone on the same {int(p.n)} clips (WER {p.value:.3f} against {w.value:.3f})"
+                   + ('; for transcripts the cascade `pal cascade` is the better tool at this scale.' if how == 'worse than' else '.'))
+    return out
+
 def card_markdown(cfg, key: str, timings: dict, closed, generated, cascade, params_mb: float, machine: dict) -> str:
     "The checkpoint card: recipe, budget, how to retrain it, and its score tables."
     import pandas as pd
@@ -100,7 +117,8 @@ def card_markdown(cfg, key: str, timings: dict, closed, generated, cascade, para
                        f"task shares ~ records^{s.mix_alpha:g}" for s in st)
     tm = timings.get('stages', {})
     budget = ', '.join(f"{n} {v['seconds'] / 60:.0f} min ({v['steps']} steps, loss {v['loss_first10']} -> {v['loss_last10']})" for n, v in tm.items())
-    ev = sum(timings.get('eval', {}).values())
+    ev, fs = sum(timings.get('eval', {}).values()), timings.get('features_s', 0)
+    reading = '\n'.join(f'- {l}' for l in card_reading(closed, generated, cascade))
     return f"""# pal-mini: the default PAL checkpoint
 
 The model that `pal describe`, `pal ask`, `pal demo` (`bash scripts/run.sh`) and the lmms-eval entry point use when no
@@ -119,7 +137,7 @@ number below comes from), published here by `python -m pal.checkpoint publish`.
 
 ## Budget
 
-{budget}; evaluation {ev / 60:.0f} min; machine {machine.get('device')}, {machine.get('threads')} thread(s), torch {machine.get('torch')}.
+audio features {fs / 60:.0f} min; {budget}; evaluation {ev / 60:.0f} min; machine {machine.get('device')}, {machine.get('threads')} thread(s), torch {machine.get('torch')}.
 
 Retrain: `python -m pal.checkpoint train --threads 2` (resumable; about the budget above on 2 CPU cores), then
 `python -m pal.checkpoint publish`.
@@ -128,8 +146,8 @@ Retrain: `python -m pal.checkpoint train --threads 2` (resumable; about the budg
 
 Suite, closed questions, ranked by mean log-probability per answer token (float32 scores; a tie shares its credit).
 Interval: 95% bootstrap over the family's source groups (`clusters`); one training seed, so it does not cover
-seed-to-seed variation (the study's three seeds of PLITS spread by sd 0.018 in macro accuracy). `const`: the best
-constant answer.
+seed-to-seed variation (for scale: the study's three PLITS seeds spread by sd 0.018 in macro accuracy,
+`results/attn_only.md`). `const`: the best constant answer.
 
 {c.round(3).to_markdown(index=False)}
 
@@ -139,6 +157,10 @@ Generated answers on the mini corpus's test split (greedy decoding; interval: bo
 tiny.en's own transcripts of the same ASR clips scored by the same code:
 
 {g.to_markdown(index=False)}
+
+What the intervals say:
+
+{reading}
 """
 
 # %% ../nbs/11a_checkpoint.ipynb #0eba19f8
@@ -160,13 +182,28 @@ def publish(run_dir=None, out=None, n_boot: int = 2000) -> Path:
     out = Path(out) if out is not None else checkpoints_root()/DEFAULT_NAME
     out.mkdir(parents=True, exist_ok=True)
     for f in ('config.json', PARAMS_FILE): shutil.copyfile(d/f, out/f)
-    mb = (out/PARAMS_FILE).stat().st_size / 2**20
-    (out/'README.md').write_text(card_markdown(cfg, res.key, res.timings, closed, gen, cascade, mb, res.timings.get('machine', {})))
     sha = hashlib.sha256((out/PARAMS_FILE).read_bytes()).hexdigest()
     (out/'scores.json').write_text(json.dumps(dict(name=out.name, run=res.key, params_sha256=sha, closed=closed.to_dict('records'),
                                                    generated=gen.to_dict('records'), cascade_asr=cascade.to_dict('records')),
                                               indent=1, default=float) + '\n')
+    (out/'README.md').write_text(card_text(out, d))
     return out
+
+def card_text(ck, run_dir=None) -> str:
+    """The card of the published checkpoint folder `ck`, rendered from its committed files only (config.json,
+    scores.json, params.safetensors) and its run's timings.json (`run_dir`, default the registry's run of that key): no
+    model, no audio. `python -m pal.checkpoint card` rewrites README.md with it."""
+    import pandas as pd
+    from pal.infer import read_run_config
+    from pal.pipeline import PARAMS_FILE, runs_root
+    ck = Path(ck)
+    try: sc = json.loads((ck/'scores.json').read_text())
+    except (OSError, json.JSONDecodeError) as e: raise FileNotFoundError(f"{ck/'scores.json'}: not a published checkpoint's scores ({e})") from None
+    d = Path(run_dir) if run_dir is not None else runs_root()/sc['run']
+    timings = json.loads((d/'timings.json').read_text())
+    mb = (ck/PARAMS_FILE).stat().st_size / 2**20
+    tables = [pd.DataFrame(sc[k]) for k in ('closed', 'generated', 'cascade_asr')]
+    return card_markdown(read_run_config(ck), sc['run'], timings, *tables, mb, timings.get('machine', {}))
 
 # %% ../nbs/11a_checkpoint.ipynb #57bce05e
 def demo_dir() -> Path: return pal_home()/'data'/'demo'
@@ -220,13 +257,17 @@ def verdict_lines(vt) -> list[str]:
 
 # %% ../nbs/11a_checkpoint.ipynb #613f7c26
 def _print_answers(ans: list[dict]) -> None:
+    rules = {q['rule'] for c in ans for q in c['closed']}
+    say = lambda r: 'mean log-probability per answer token' if 'per token' in r else 'summed log-probability of the answer'
+    if rules: print(f"closed questions: the pick is the choice with the highest {' / '.join(sorted(map(say, rules)))}, as the suite "
+                    "is scored; p(x): that score renormalised over the choices (the four largest)")
     for c in ans:
         print(f"\n== {c['file']}  ({c['truth']})")
         for q in c['open']: print(f"  Q: {q['question']}\n  A: {q['answer']}")
         for q in c['closed']:
-            top = sorted(q['prob'], key=q['prob'].get, reverse=True)[:4]
+            top = sorted(q['share'], key=q['share'].get, reverse=True)[:4]
             print(f"  Q: {q['question']}\n  A: {q['answer']}  (truth: {q['truth']}; "
-                  + ', '.join(f"p({x})={q['prob'][x]:.2f}" for x in top) + ')')
+                  + ', '.join(f"p({x})={q['share'][x]:.2f}" for x in top) + ')')
 
 def demo_main(argv=None) -> int:
     "pal demo [--checkpoint C] [--no-regenerate] [--cascade]: the main job (scripts/run.sh)."
@@ -268,13 +309,18 @@ def demo_main(argv=None) -> int:
 def main(argv=None):
     "python -m pal.checkpoint train [--threads N] | card | publish"
     ap = argparse.ArgumentParser(prog='python -m pal.checkpoint', description='Train, publish and describe the default checkpoint pal-mini.')
-    ap.add_argument('cmd', choices=('train', 'publish'))
+    ap.add_argument('cmd', choices=('train', 'publish', 'card'))
     ap.add_argument('--threads', type=int, default=None)
     ap.add_argument('--root', default=None, help='run registry (default $PAL_RUNS or results/runs)')
     a = ap.parse_args(argv)
     import torch
     from pal.pipeline import run
     if a.threads: torch.set_num_threads(a.threads)
+    if a.cmd == 'card':                                                             # the card again from the committed scores
+        ck = checkpoints_root()/DEFAULT_NAME
+        try: (ck/'README.md').write_text(card_text(ck, Path(a.root)/json.loads((ck/'scores.json').read_text())['run'] if a.root else None))
+        except (FileNotFoundError, KeyError) as e: print(f"python -m pal.checkpoint card: {e}", file=sys.stderr); return 2
+        print(f"wrote {ck/'README.md'}"); return 0
     if a.cmd == 'publish':
         from pal.pipeline import runs_root
         from pal.config import run_key

@@ -127,8 +127,10 @@ class Describer:
     def rank(self, audio, question: str, choices) -> dict:
         """The run's answer to a closed `question` about `audio` among `choices`, scored exactly as its evaluation scores
         a suite item (`pal.scoring.predict`, rank-only, the run's length normalisation and autocast, float32 scores):
-        dict(answer, scores: {choice: the ranking score}, logprob: {choice: summed log-prob of its tokens},
-        prob: {choice: its sequence probability renormalised over the choices})."""
+        dict(answer, scores: {choice: the ranking score}, share: {choice: the ranking score renormalised over the choices,
+        exp(score) / sum exp(score): the pick's order, so the answer always has the largest share}, logprob: {choice: summed
+        log-prob of its tokens}, prob: {choice: its whole-answer probability renormalised over the choices: the order
+        without length normalisation, which can differ from the pick's when the choices have different token counts})."""
         if not isinstance(question, str) or not question.strip(): raise ValueError(f"question must be a non-empty string, got {question!r}")
         choices = [str(c) for c in choices]
         if len(choices) < 2 or len(set(choices)) != len(choices) or not all(c.strip() for c in choices):
@@ -139,9 +141,13 @@ class Describer:
         with autocast_for(run_precision(self.cfg, self.device)['mixed_precision'], self.device):
             r = predict(self.model, self.tok, [item], self.slots, PromptConfig(**self.cfg.prompt), es, {}, seed=self.cfg.seed)[0]
         lp, n = r['label_scores'], r['label_ntokens']
-        top = max(lp.values()); z = sum(math.exp(v - top) for v in lp.values())
-        return dict(answer=r['pred'], scores=label_means(lp, n, es.length_norm), logprob=dict(lp),
-                    prob={c: math.exp(v - top) / z for c, v in lp.items()}, rule=rank_metric(es.length_norm))
+        sc = label_means(lp, n, es.length_norm)
+        return dict(answer=r['pred'], scores=sc, share=_renorm(sc), logprob=dict(lp), prob=_renorm(lp), rule=rank_metric(es.length_norm))
+
+def _renorm(logs: dict) -> dict:
+    "{key: exp(v) / sum exp(v)} of log-scale values, computed stably."
+    top = max(logs.values()); z = sum(math.exp(v - top) for v in logs.values())
+    return {c: math.exp(v - top) / z for c, v in logs.items()}
 
 _LOADED: dict = {}
 
@@ -197,9 +203,10 @@ def ask_main(argv=None) -> int:
     except (FileNotFoundError, CheckpointError, AudioError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr); return 2
     if a.json: print(json.dumps(r, indent=1)); return 0
-    print(f"answer: {r['answer']}   (ranked by {r['rule']})")
-    for c in sorted(r['prob'], key=r['prob'].get, reverse=True):
-        print(f"  {c:>20}  p={r['prob'][c]:.3f}  score={r['scores'][c]:+.3f}")
+    print(f"answer: {r['answer']}   (ranked by {r['rule']}; share: that score renormalised over the choices; "
+          "p(answer): the whole answer's probability renormalised, no length normalisation)")
+    for c in sorted(r['share'], key=r['share'].get, reverse=True):
+        print(f"  {c:>20}  share={r['share'][c]:.3f}  score={r['scores'][c]:+.3f}  p(answer)={r['prob'][c]:.3f}")
     return 0
 
 # %% ../nbs/11_infer.ipynb #2610aa6c
