@@ -177,6 +177,8 @@ def _audio_prompt(ap, a, default_prompt=None) -> tuple:
     audio, prompt = a.audio or a.audio_pos, a.prompt or a.question_pos or default_prompt
     if audio is None: ap.error('give the audio file (AUDIO or --audio)')
     if prompt is None: ap.error('give the question (QUESTION or --question)')
+    if not Path(audio).is_file():                                        # before the model loads: one clear message, status 2
+        print(f"{ap.prog}: error: {audio}: file not found", file=sys.stderr); sys.exit(2)
     return audio, prompt
 
 def main(argv=None) -> int:
