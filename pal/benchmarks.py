@@ -117,7 +117,7 @@ def paper_table(table: pd.DataFrame) -> pd.DataFrame:
 def find_run(run, runs=None) -> Path:
     """The folder of the finished run `run`: a run key of the registry `runs` (default `runs_root()`), a run folder, or
     a published checkpoint (a name of results/checkpoints such as 'pal-mini', or its folder: config.json and params.safetensors)."""
-    from pal.checkpoint import checkpoints_root
+    from pal.build import checkpoints_root
     root = Path(runs).expanduser() if runs is not None else runs_root()
     d = root/str(run)
     if not d.is_dir() and Path(run).expanduser().is_dir(): d = Path(run).expanduser()

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .assets import load_llm
+from .assets import load_llm, pal_home
 from .config import EncoderSpec, RunConfig, run_precision
 from .connectors import ConnectorConfig
 from .encoders import make_encoder
@@ -19,8 +19,8 @@ from .settings import PAPER_TINY_ENCODERS, PAPER_TINY_LLMS, TINY_ENCODER, TINY_L
 from .train import PARAM_GROUPS
 
 # %% auto #0
-__all__ = ['WEIGHTS_FORMAT', 'build_llm', 'build_encoder', 'pal_config', 'lora_stage', 'build_model', 'saved_names',
-           'CheckpointError', 'weights_meta', 'save_weights', 'load_weights']
+__all__ = ['DEFAULT_NAME', 'WEIGHTS_FORMAT', 'build_llm', 'build_encoder', 'pal_config', 'lora_stage', 'build_model',
+           'saved_names', 'CheckpointError', 'checkpoints_root', 'weights_meta', 'save_weights', 'load_weights']
 
 # %% ../nbs/10c_build.ipynb #bd1ac0e3
 def build_llm(cfg: RunConfig):
@@ -76,6 +76,12 @@ def saved_names(model: nn.Module, cfg: RunConfig) -> list[str]:
 # %% ../nbs/10c_build.ipynb #184c34ba
 class CheckpointError(ValueError):
     "A checkpoint is missing, unreadable or does not match the model built from its config."
+
+DEFAULT_NAME = 'pal-mini'                       # the stable name of the committed default checkpoint (pal.checkpoint makes it)
+
+def checkpoints_root(root=None) -> Path:
+    "Where named checkpoints live: `root`, else results/checkpoints of the repository."
+    return Path(root) if root is not None else pal_home()/'results'/'checkpoints'
 
 WEIGHTS_FORMAT = 'pal-weights-1'
 

@@ -9,24 +9,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from .assets import pal_home
+from .build import DEFAULT_NAME, checkpoints_root   # defined below pal.infer and pal.benchmarks, which use them too
 from .config import CorpusSettings, RunConfig, study_config
 from .settings import StageConfig
 from .systems import get_system
 
 # %% auto #0
-__all__ = ['DEFAULT_NAME', 'DEFAULT_SYSTEM', 'DEFAULT_STEPS', 'DEFAULT_MIX_ALPHA', 'checkpoints_root', 'default_config',
-           'closed_scores', 'generated_scores', 'cascade_asr', 'card_reading', 'card_markdown', 'publish', 'card_text',
-           'demo_dir', 'demo_questions', 'demo_answers', 'regenerate', 'verdict_lines', 'demo_main', 'main']
+__all__ = ['DEFAULT_SYSTEM', 'DEFAULT_STEPS', 'DEFAULT_MIX_ALPHA', 'default_config', 'closed_scores', 'generated_scores',
+           'cascade_asr', 'card_reading', 'card_markdown', 'publish', 'card_text', 'demo_dir', 'demo_questions',
+           'demo_answers', 'regenerate', 'verdict_lines', 'demo_main', 'main']
 
 # %% ../nbs/11a_checkpoint.ipynb #f3e4a903
-DEFAULT_NAME = 'pal-mini'                       # the stable name of the committed default checkpoint
 DEFAULT_SYSTEM = 'plits'                        # why: the study's best-ranked system so far (results/attn_only.md)
 DEFAULT_STEPS = (250, 500)                      # optimizer steps of its two stages (the study: 150, 300)
 DEFAULT_MIX_ALPHA = 0.5                         # task shares ~ records ** 0.5: the large open-question task does not drown the rest
-
-def checkpoints_root(root=None) -> Path:
-    "Where named checkpoints live: `root`, else results/checkpoints of the repository."
-    return Path(root) if root is not None else pal_home()/'results'/'checkpoints'
 
 def default_config(steps: tuple = DEFAULT_STEPS, seed: int = 0) -> RunConfig:
     """The recipe of `pal-mini`: the study's PLITS system at the mini preset (SmolLM2-135M-Instruct, Whisper tiny.en with
@@ -269,8 +265,9 @@ def _print_answers(ans: list[dict]) -> None:
             print(f"  Q: {q['question']}\n  A: {q['answer']}  (truth: {q['truth']}; "
                   + ', '.join(f"p({x})={q['share'][x]:.2f}" for x in top) + ')')
 
-def demo_main(argv=None) -> int:
-    "pal demo [--checkpoint C] [--no-regenerate] [--cascade]: the main job (scripts/run.sh)."
+def demo_main(argv=None, cascade=None) -> int:
+    """pal demo [--checkpoint C] [--no-regenerate] [--cascade]: the main job (scripts/run.sh). `cascade(audio, question)`:
+    the Whisper -> SmolLM2 comparison that `--cascade` adds (`pal.cli` passes its `demo`; pal.checkpoint does not import pal.cli)."""
     import time
     ap = argparse.ArgumentParser(prog='pal demo', description='PAL answers questions about three bundled clips, then regenerates H2 from its committed records.')
     ap.add_argument('--checkpoint', default=None, help=f'default: {DEFAULT_NAME} (results/checkpoints)')
@@ -278,6 +275,7 @@ def demo_main(argv=None) -> int:
     ap.add_argument('--out', default=None, help='where the regenerated table and figure go (default: a scratch folder)')
     ap.add_argument('--cascade', action='store_true', help='also the Whisper -> SmolLM2 cascade on the speech clip (a comparison, not PAL)')
     a = ap.parse_args(argv)
+    if a.cascade and cascade is None: print("pal demo: error: --cascade needs the cascade function (run it as `pal demo --cascade`)", file=sys.stderr); return 2
     from pal.audio import AudioError
     from pal.build import CheckpointError
     from pal.infer import load_describer
@@ -292,7 +290,6 @@ def demo_main(argv=None) -> int:
     _print_answers(ans)
     print(f"\n[answers in {time.time() - t0:.0f} s]")
     if a.cascade:
-        from pal.cli import demo as cascade
         c = cascade(demo_questions()[0]['path'], 'What is said in this clip?')
         print(f"\ncomparison, {c['pipeline']}:\n  transcript: {c['transcript']}\n  answer: {c['answer']}")
     if not a.no_regenerate:

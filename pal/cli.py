@@ -240,7 +240,7 @@ def main(argv=None):
         return ask_main(argv[1:])
     if argv[:1] == ['demo']:
         from pal.checkpoint import demo_main
-        return demo_main(argv[1:])
+        return demo_main(argv[1:], cascade=demo)
     a = p.parse_args(argv)
     try:
         if a.cmd == 'setup': prepare_assets()

@@ -12,8 +12,7 @@ import torch
 
 from .audio import AudioError, load_audio
 from .data import Collator, PromptConfig
-from .build import CheckpointError, build_model, load_weights, saved_names, weights_meta
-from .checkpoint import DEFAULT_NAME, checkpoints_root
+from .build import DEFAULT_NAME, CheckpointError, build_model, checkpoints_root, load_weights, saved_names, weights_meta
 from .config import PIPELINE_VERSION, RunConfig, autocast_for, missing, run_precision
 from .pipeline import PARAMS_FILE, runs_root
 from .eval import label_means, rank_metric
