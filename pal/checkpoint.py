@@ -16,8 +16,9 @@ from .systems import get_system
 
 # %% auto #0
 __all__ = ['DEFAULT_SYSTEM', 'DEFAULT_STEPS', 'DEFAULT_MIX_ALPHA', 'default_config', 'closed_scores', 'generated_scores',
-           'cascade_asr', 'card_reading', 'card_markdown', 'publish', 'card_text', 'demo_dir', 'demo_questions',
-           'demo_answers', 'regenerate', 'verdict_lines', 'demo_main', 'main']
+           'source_resampler', 'generated_table', 'cascade_transcripts', 'cascade_asr', 'card_reading', 'card_markdown',
+           'publish', 'card_text', 'demo_dir', 'demo_questions', 'demo_answers', 'regenerate', 'verdict_lines',
+           'demo_main', 'main']
 
 # %% ../nbs/11a_checkpoint.ipynb #f3e4a903
 DEFAULT_SYSTEM = 'plits'                        # why: the study's best-ranked system so far (results/attn_only.md)
@@ -66,19 +67,50 @@ def generated_scores(table) -> 'pd.DataFrame':
     keep = [(t, m) for t in ('asr', 'cap', 'open') for m in [PRIMARY[TASK_KINDS[t]], *extra[t]]]
     rows = [table[(table['family'] == f) & (table['metric'] == m)] for f, m in keep]
     import pandas as pd
-    return pd.concat([r for r in rows if len(r)], ignore_index=True)[['family', 'metric', 'value', 'ci_low', 'ci_high', 'n']]
+    cols = ['family', 'metric', 'value', 'ci_low', 'ci_high', 'n'] + (['clusters'] if 'clusters' in table else [])
+    return pd.concat([r for r in rows if len(r)], ignore_index=True)[cols]
 
-def cascade_asr(records, es=None, seed: int = 0, batch: int = 16) -> 'pd.DataFrame':
-    "WER and CER of Whisper tiny.en's own transcripts of the ASR `records`' clips, scored by pal.eval as the run's answers are."
-    from pal.assets import load_whisper, transcribe
+def _groups(r: dict) -> tuple:
+    "A record's source groups as a sorted tuple (the unit the closed questions' intervals resample); else its own id."
+    from pal.eval import record_key
+    return tuple(sorted(set(map(str, r.get('groups') or ())))) or (record_key(r),)
+
+def source_resampler(records):
+    """A `resamples` hook for `pal.eval.evaluate`: every metric's examples (records, or caption clips) resampled by whole
+    source groups (`pal.stats.cluster_resamples`), as the closed questions are; a clip takes its first record's groups."""
+    from pal.eval import clip_key, record_key
+    from pal.stats import cluster_resamples
+    groups = {}
+    for r in records:
+        groups.setdefault(record_key(r), _groups(r))
+        if r.get('audio') is not None: groups.setdefault(clip_key(r), _groups(r))
+    return lambda st, n_boot, seed: cluster_resamples([groups[k] for k in st.keys], n_boot, seed)
+
+def generated_table(records, es=None) -> 'pd.DataFrame':
+    """`pal.eval.evaluate` of the generated-answer `records` (asr, cap, open) with intervals over source groups
+    (`source_resampler`), and each family's number of groups (`clusters`)."""
     from pal.eval import EvalConfig, evaluate
+    recs = [r for r in records if r['task'] in ('asr', 'cap', 'open')]
+    t = evaluate(recs, es or EvalConfig(), resamples=source_resampler(recs))
+    n = {f: len({g for r in recs if r['task'] == f for g in _groups(r)}) for f in {r['task'] for r in recs}}
+    return t.assign(clusters=t['family'].map(n))
+
+def cascade_transcripts(records, batch: int = 16) -> list[dict]:
+    "Whisper tiny.en's own transcripts of the ASR `records`' clips (greedy): [{id, pred}] in the records' order."
+    from pal.assets import load_whisper, transcribe
+    from pal.eval import record_key
     asr = [r for r in records if r['task'] == 'asr']
     wm, wp = load_whisper('tiny.en')
     hyps = [h.strip() for i in range(0, len(asr), batch) for h in transcribe([r['audio'] for r in asr[i:i + batch]], model=wm, processor=wp)]
-    recs = [dict(r, pred=h) for r, h in zip(asr, hyps)]
-    es = es or EvalConfig(seed=seed)
-    t = evaluate(recs, es)
-    return t[t['metric'].isin(['WER', 'CER'])][['family', 'metric', 'value', 'ci_low', 'ci_high', 'n']].reset_index(drop=True)
+    return [dict(id=record_key(r), pred=h) for r, h in zip(asr, hyps)]
+
+def cascade_asr(records, transcripts: list[dict], es=None) -> 'pd.DataFrame':
+    "WER and CER of `transcripts` ({id, pred}) of the ASR `records`, scored by pal.eval as the run's answers are (same intervals)."
+    from pal.eval import record_key
+    by_id = {t['id']: t['pred'] for t in transcripts}
+    recs = [dict(r, pred=by_id[record_key(r)]) for r in records if r['task'] == 'asr']
+    t = generated_table(recs, es)
+    return t[t['metric'].isin(['WER', 'CER'])][['family', 'metric', 'value', 'ci_low', 'ci_high', 'n', 'clusters']].reset_index(drop=True)
 
 def _fmt(r) -> str: return f"{r.value:.3f} [{r.ci_low:.3f}, {r.ci_high:.3f}]"
 
@@ -108,7 +140,7 @@ def card_markdown(cfg, key: str, timings: dict, closed, generated, cascade, para
     g = generated.copy(); g['value [95% CI]'] = [_fmt(r) for r in generated.itertuples()]
     cas = {m: _fmt(r) for m, r in zip(cascade['metric'], cascade.itertuples())}
     g['Whisper tiny.en alone'] = [cas.get(m, '') if f == 'asr' else '' for f, m in zip(g['family'], g['metric'])]
-    g = g[['family', 'metric', 'n', 'value [95% CI]', 'Whisper tiny.en alone']]
+    g = g[['family', 'metric', 'n'] + (['clusters'] if 'clusters' in g else []) + ['value [95% CI]', 'Whisper tiny.en alone']]
     stages = '; '.join(f"`{s.name}`: {s.max_steps} steps, trains {'+'.join(s.train)}, lr {s.lr:g}, batch {cfg.batch_size}, "
                        f"task shares ~ records^{s.mix_alpha:g}" for s in st)
     tm = timings.get('stages', {})
@@ -149,8 +181,9 @@ seed-to-seed variation (for scale: the study's three PLITS seeds spread by sd 0.
 
 Macro accuracy over the six families: {', '.join(f"{k} {v:.3f}" for k, v in macro.items())}.
 
-Generated answers on the mini corpus's test split (greedy decoding; interval: bootstrap over records), with Whisper
-tiny.en's own transcripts of the same ASR clips scored by the same code:
+Generated answers on the mini corpus's test split (greedy decoding; interval: 95% bootstrap over source groups, as
+above; n counts caption clips, not captions), with Whisper tiny.en's own transcripts of the same ASR clips
+(`cascade_asr.jsonl`) scored by the same code and the same resamples:
 
 {g.to_markdown(index=False)}
 
@@ -173,11 +206,14 @@ def publish(run_dir=None, out=None, n_boot: int = 2000) -> Path:
     cfg, final = res.config, res.config.curriculum[-1].name
     recs = res.records(final)
     closed = closed_scores(recs, n_boot, cfg.seed, cfg.eval.length_norm)
-    gen = generated_scores(res.tables[final])
-    cascade = cascade_asr(recs, EvalConfig(n_boot=cfg.eval.n_boot, n_boot_corpus=cfg.eval.n_boot_corpus, seed=cfg.seed))
+    es = EvalConfig(n_boot=cfg.eval.n_boot, n_boot_corpus=cfg.eval.n_boot_corpus, seed=cfg.seed)
+    gen = generated_scores(generated_table(recs, es))
+    heard = cascade_transcripts(recs)
+    cascade = cascade_asr(recs, heard, es)
     out = Path(out) if out is not None else checkpoints_root()/DEFAULT_NAME
     out.mkdir(parents=True, exist_ok=True)
     for f in ('config.json', PARAMS_FILE): shutil.copyfile(d/f, out/f)
+    (out/'cascade_asr.jsonl').write_text(''.join(json.dumps(t) + '\n' for t in heard))
     sha = hashlib.sha256((out/PARAMS_FILE).read_bytes()).hexdigest()
     (out/'scores.json').write_text(json.dumps(dict(name=out.name, run=res.key, params_sha256=sha, closed=closed.to_dict('records'),
                                                    generated=gen.to_dict('records'), cascade_asr=cascade.to_dict('records')),

@@ -18,8 +18,8 @@ __all__ = ['TASK_KINDS', 'RANK_METRICS', 'NOT_COMPUTED', 'EvalConfig', 'normalis
            'label_means', 'best_labels', 'rank_credit', 'pred_credit', 'exact_match', 'contains_match', 'Stat',
            'MeanStat', 'RatioStat', 'bootstrap_dist', 'bootstrap', 'mean_average_precision', 'MapStat', 'asr_counts',
            'wer', 'require_java', 'ptb_tokenize', 'MeteorJava', 'meteor_process', 'BleuStat', 'CiderStat', 'MeteorStat',
-           'caption_stats', 'caption_scores', 'token_f1', 'record_key', 'build_stats', 'evaluate', 'to_markdown',
-           'compare', 'paired_bootstrap']
+           'caption_stats', 'caption_scores', 'token_f1', 'record_key', 'clip_key', 'build_stats', 'evaluate',
+           'to_markdown', 'compare', 'paired_bootstrap']
 
 # %% ../nbs/08_eval.ipynb #07c84b37
 TASK_KINDS = dict(cls='closed', instrument='closed', pitch='closed', order='closed', speech_detect='closed',
@@ -164,9 +164,12 @@ def _resamples(n: int, n_boot: int, seed: int, chunk: int = 128):
     rng = np.random.default_rng(seed)
     for s in range(0, n_boot, chunk): yield rng.integers(0, n, size=(min(chunk, n_boot - s), n))
 
-def bootstrap_dist(stat: Stat, n_boot: int = 1000, seed: int = 0) -> np.ndarray:
-    "The metric on `n_boot` resamples with replacement: (n_boot, K)."
+def bootstrap_dist(stat: Stat, n_boot: int = 1000, seed: int = 0, resamples=None) -> np.ndarray:
+    """The metric on `n_boot` resamples with replacement: (n_boot, K). `resamples(stat, n_boot, seed)`, when given,
+    yields the resamples' index arrays instead of examples drawn one by one (e.g. whole source groups:
+    `pal.stats.cluster_resamples`); their lengths may differ."""
     if stat.n == 0: raise ValueError(f"bootstrap: {stat!r} has no examples")
+    if resamples is not None: return np.stack([stat(np.asarray(idx)) for idx in resamples(stat, n_boot, seed)])
     return np.concatenate([stat.batch(idx) for idx in _resamples(stat.n, n_boot, seed)])
 
 def _ci(dist, level):
@@ -175,9 +178,9 @@ def _ci(dist, level):
         if np.isnan(dist).all(0).any(): return np.full(dist.shape[1], np.nan), np.full(dist.shape[1], np.nan)
         return np.nanpercentile(dist, q, axis=0), np.nanpercentile(dist, 100 - q, axis=0)
 
-def bootstrap(stat: Stat, n_boot: int = 1000, level: float = 0.95, seed: int = 0):
-    "(value on all examples, ci_low, ci_high), each (K,): percentile bootstrap interval at `level`."
-    lo, hi = _ci(bootstrap_dist(stat, n_boot, seed), level)
+def bootstrap(stat: Stat, n_boot: int = 1000, level: float = 0.95, seed: int = 0, resamples=None):
+    "(value on all examples, ci_low, ci_high), each (K,): percentile bootstrap interval at `level` (`resamples`: see `bootstrap_dist`)."
+    lo, hi = _ci(bootstrap_dist(stat, n_boot, seed, resamples), level)
     return stat.value(), lo, hi
 
 # %% ../nbs/08_eval.ipynb #69ac7f92
@@ -362,6 +365,10 @@ def record_key(r: dict) -> str:
     if 'id' in r: return str(r['id'])
     return '|'.join(str(r.get(f, '')) for f in ('task', 'dataset', 'audio', 'instruction'))
 
+def clip_key(r: dict) -> str:
+    "The clip a caption record describes: dataset and audio (a clip's captions are scored together, as one example)."
+    return f"{r.get('dataset', '')}|{r['audio']}"
+
 def _need(r, i, f, what):
     if r.get(f) is None: raise ValueError(f"record {i} (task {r.get('task')!r}): missing {f!r}, needed for {what}")
     return r[f]
@@ -424,7 +431,7 @@ def _asr_stats(recs):
 def _caption_stats(recs):
     clips = {}
     for i, r in recs:
-        k = f"{r.get('dataset', '')}|{_need(r, i, 'audio', 'grouping captions into clips')}"
+        _need(r, i, 'audio', 'grouping captions into clips'); k = clip_key(r)
         out, pred = _need(r, i, 'output', 'caption metrics'), _need(r, i, 'pred', 'caption metrics')
         c = clips.setdefault(k, dict(pred=pred, refs=[], first=i))
         if pred != c['pred']: raise ValueError(f"records {c['first']} and {i}: clip {k!r} has two different predictions; give one caption per clip")
@@ -465,14 +472,16 @@ def build_stats(records, cfg: EvalConfig | None = None) -> list[tuple[str, list[
         out.append((fam, stats, notes))
     return out
 
-def evaluate(records, cfg: EvalConfig | None = None, **kw) -> pd.DataFrame:
-    "Score `records` (dicts with task, output, pred and/or label_scores): one row per family x metric with a bootstrap CI."
+def evaluate(records, cfg: EvalConfig | None = None, resamples=None, **kw) -> pd.DataFrame:
+    """Score `records` (dicts with task, output, pred and/or label_scores): one row per family x metric with a bootstrap
+    CI; `resamples(stat, n_boot, seed)`: how to resample each metric's examples (`bootstrap_dist`; default one by one).
+    A metric's examples are records (`record_key`), or clips for captions (`clip_key`)."""
     cfg = cfg or EvalConfig(**kw)
     rows = []
     for fam, stats, notes in build_stats(records, cfg):
         for st in stats:
             nb = cfg.n_boot_corpus if st.corpus else cfg.n_boot
-            v, lo, hi = bootstrap(st, nb, cfg.level, cfg.seed)
+            v, lo, hi = bootstrap(st, nb, cfg.level, cfg.seed, resamples)
             rows += [dict(family=fam, metric=m, source=st.source, value=float(v[k]), ci_low=float(lo[k]), ci_high=float(hi[k]),
                           n=st.n, n_boot=nb, better=st.better[k], note='') for k, m in enumerate(st.names)]
         rows += [dict(family=fam, metric=m, source='pred', value=np.nan, ci_low=np.nan, ci_high=np.nan, n=0, n_boot=0,

@@ -16,8 +16,8 @@ from .variants import VARIANTS
 # %% auto #0
 __all__ = ['T_METHOD', 'T_SATTERTHWAITE', 'BOOTSTRAP', 'METHODS', 'SUPERIORITY', 'NON_INFERIORITY', 'NI_MARGIN', 'FFN_ADAPTED',
            'SINGLE', 'ENSEMBLE', 'PRIMARY_CONTRASTS', 'item_scores', 'macro_accuracy', 'score_matrix',
-           'bootstrap_contrast', 'verdict', 'simulate_correct', 'holm', 'benjamini_hochberg', 'paired_contrast',
-           'non_inferiority', 'Contrast', 'verdict_table', 'family_table']
+           'cluster_resamples', 'bootstrap_contrast', 'verdict', 'simulate_correct', 'holm', 'benjamini_hochberg',
+           'paired_contrast', 'non_inferiority', 'Contrast', 'verdict_table', 'family_table']
 
 # %% ../nbs/08b_stats.ipynb #01560015
 def _cluster_of(r: dict, i: int, key: str, require: bool) -> tuple:
@@ -270,6 +270,17 @@ def _cluster_weights(rng, idx, C: int, fam_pos, b: int) -> np.ndarray:
         todo = todo[np.any([w[todo][:, p].sum(1) == 0 for p in fam_pos], 0)]
         if not len(todo): return w
     raise ValueError("bootstrap_contrast: a family got no source group in 100 draws")
+
+def cluster_resamples(cluster, n_boot: int, seed: int = 0, chunk: int = 128):
+    """Yield `n_boot` index arrays into the N items, each one resample of their source groups with replacement, drawn as
+    `bootstrap_contrast`'s cluster bootstrap draws them: an item appears as often as its group was drawn (for an item of
+    several groups, the product of their counts). `cluster` (N,): each item's group id or tuple of ids. For metrics that
+    are not a mean of item scores, e.g. `pal.eval.evaluate(..., resamples=...)`: corpus BLEU/CIDEr-D, WER."""
+    idx, C = _group_index(list(cluster), len(cluster))                           # (N, G), C groups
+    rng, n = np.random.default_rng(seed), len(idx)
+    for s in range(0, n_boot, chunk):
+        for w in _cluster_weights(rng, idx, C, [np.arange(n)], min(chunk, n_boot - s)).astype(int):   # (N,) weights
+            yield np.repeat(np.arange(n), w)                                     # (sum w,)
 
 def _bootstrap_dist(x, xb, des, paired: bool, clustered: bool, n_boot: int, seed: int, chunk: int) -> np.ndarray:
     """`method='bootstrap'`: n_boot replicates (n_boot,) of the seed-mean macro difference x (S, N) - the better of
