@@ -71,9 +71,10 @@ def generated_scores(table) -> 'pd.DataFrame':
     return pd.concat([r for r in rows if len(r)], ignore_index=True)[cols]
 
 def _groups(r: dict) -> tuple:
-    "A record's source groups as a sorted tuple (the unit the closed questions' intervals resample); else its own id."
+    "A record's source groups as a sorted tuple, else its own id: `pal.stats`'s cluster of an item, the unit the closed questions' intervals resample."
     from pal.eval import record_key
-    return tuple(sorted(set(map(str, r.get('groups') or ())))) or (record_key(r),)
+    from pal.stats import _cluster_of
+    return _cluster_of(r, 0, record_key(r), require=False)
 
 def source_resampler(records):
     """A `resamples` hook for `pal.eval.evaluate`: every metric's examples (records, or caption clips) resampled by whole
